@@ -1,0 +1,2 @@
+// The package's public entry: a plain list of re-exports, one line per layer.
+export * from './crypto/index.js';
