@@ -1,0 +1,97 @@
+/**
+ * Loads the native addon (`atagent.node`) once per process and hands it the error classes of
+ * errors.ts, so every failure it raises is one of them. The binary is found by
+ * node-gyp-build: a local build in build/Release (or build/Debug) wins, then
+ * prebuilds/<platform>-<arch>/ for this Node ABI. Callers normally go through
+ * native-backend.ts.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { errorConstructors } from './errors.js';
+
+/** A bound AES-256-CTR+PKCS#7 context, as the addon returns it. */
+export interface NativeAesContext {
+  encryptInto(iv: Uint8Array, plaintext: Uint8Array, out: Uint8Array): number;
+  decryptInto(iv: Uint8Array, ciphertext: Uint8Array, out: Uint8Array): number;
+}
+
+export interface NativeRsaPublicContext {
+  readonly size: number;
+  encrypt(plaintext: Uint8Array): Buffer;
+  verify(hash: string, message: Uint8Array, signature: Uint8Array): boolean;
+  exportSpki(): Buffer;
+}
+
+export interface NativeRsaPrivateContext {
+  readonly size: number;
+  decrypt(ciphertext: Uint8Array): Buffer;
+  sign(hash: string, message: Uint8Array): Buffer;
+  exportSpki(): Buffer;
+  exportPkcs8(): Buffer;
+}
+
+/** What `atagent.node` exports (native/src/addon.cc). */
+export interface NativeAddon {
+  init(constructors: typeof errorConstructors): void;
+  createAes(key: Uint8Array): NativeAesContext;
+  createRsaPublic(spkiDer: Uint8Array): NativeRsaPublicContext;
+  createRsaPrivate(pkcs8Der: Uint8Array): NativeRsaPrivateContext;
+  base2e15Encode(bytes: Uint8Array): string;
+  /** `out` must hold floor(15 * text.length / 8) bytes; returns the bytes written. */
+  base2e15DecodeInto(text: string, strict: boolean, out: Uint8Array): number;
+  /** Sends one datagram to an AF_UNIX path or `@abstract` name; throws on failure. */
+  sdNotify(socketAddress: string, message: string): void;
+}
+
+const EXPORTED_FUNCTIONS = [
+  'init',
+  'createAes',
+  'createRsaPublic',
+  'createRsaPrivate',
+  'base2e15Encode',
+  'base2e15DecodeInto',
+  'sdNotify',
+] as const;
+
+/** The directory of the atagent package (holding binding.gyp), from source or from dist/. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && existsSync(join(dir, 'binding.gyp'))) {
+      const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown };
+      if (name === 'atagent') return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the atagent package root (binding.gyp) above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+function isNativeAddon(value: unknown): value is NativeAddon {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return EXPORTED_FUNCTIONS.every((name) => typeof record[name] === 'function');
+}
+
+let loaded: NativeAddon | undefined;
+
+/**
+ * The initialised addon. Throws an Error saying why when no binary can be loaded (none built,
+ * wrong ABI, missing exports); the facade then falls back to node:crypto.
+ */
+export function loadAddon(): NativeAddon {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+  const root = packageRoot();
+  const addon = nodeGypBuild(root);
+  if (!isNativeAddon(addon)) {
+    throw new Error(`the native addon found under ${root} lacks the expected exports (stale build? run npm run build:native)`);
+  }
+  addon.init(errorConstructors);
+  loaded = addon;
+  return addon;
+}
