@@ -82,7 +82,8 @@ export class KeyFileMismatchError extends KeyFileError {
     super(
       'ERR_ATAGENT_KEYFILE_MISMATCH',
       path,
-      `inconsistent .atKeys file ${path}: '${publicField}' is not the public half of '${privateField}'`,
+      `inconsistent .atKeys file ${path}: '${publicField}' is not the public half of '${privateField}' ` +
+        '(the file is damaged or mixes keys of different atSigns)',
     );
     this.pair = pair;
   }
