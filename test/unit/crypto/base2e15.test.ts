@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { BadBase2e15Error, base2e15 } from '../../../agent/src/crypto/index.js';
+import { BadBase2e15Error, base2e15 } from 'atagent';
 import { forEachEngine } from './engines.js';
 import { readVectors } from './fixtures.js';
 

@@ -1,6 +1,7 @@
 /** RSA keys: parsing, encryption, signatures, implicit rejection and every malformed input, per engine. */
 import assert from 'node:assert/strict';
 import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, test } from 'node:test';
 import {
@@ -30,6 +31,8 @@ const tooLong = hasCode('ERR_ATAGENT_PLAINTEXT_TOO_LONG', PlaintextTooLongError)
 const badBase64 = hasCode('ERR_ATAGENT_BAD_BASE64', BadBase64Error);
 
 const implicitRejection = readLocalFixture('implicit-rejection-openssl.json');
+/** The native helper's known answers (OpenSSL 4.0; 1024-, 2048- and 3072-bit keys). */
+const nativeHelperAnswers = JSON.parse(readFileSync(new URL('../../fixtures/implicit-rejection.json', import.meta.url), 'utf8'));
 
 forEachEngine('RSA keys', (engine) => {
   test('decryption matches OpenSSL 3.2+ implicit rejection byte for byte (good and bad padding)', () => {
@@ -39,6 +42,17 @@ forEachEngine('RSA keys', (engine) => {
       const plaintext = key.decrypt(Buffer.from(c.ciphertextBase64, 'base64'));
       assert.equal(plaintext.toString('base64'), c.plaintextBase64, c.note);
     }
+  });
+
+  test('...and the native helper\'s OpenSSL known answers for other key sizes', () => {
+    assert.ok(nativeHelperAnswers.cases.length > 0);
+    const sizes = new Set<number>();
+    for (const c of nativeHelperAnswers.cases) {
+      const key = RsaPrivateKey.fromBase64(nativeHelperAnswers.keys[c.key], engine());
+      sizes.add(key.size);
+      assert.equal(key.decrypt(Buffer.from(c.ciphertextBase64, 'base64')).toString('base64'), c.plaintextBase64, `${c.key}: ${c.note}`);
+    }
+    assert.ok(sizes.size >= 2, 'several modulus sizes');
   });
 
   test('bad padding is not an error: a stable pseudo-random message, different per ciphertext', () => {
