@@ -1,0 +1,69 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { loadAddon } from '../../../agent/src/crypto/addon.js';
+import { AtCryptoError, BadKeyError, errorConstructors } from '../../../agent/src/crypto/errors.js';
+import { loadNativeBackend } from '../../../agent/src/crypto/native-backend.js';
+
+describe('native addon loader', () => {
+  test('loads once and serves the same backend', () => {
+    assert.equal(loadAddon(), loadAddon());
+    assert.equal(loadNativeBackend(), loadNativeBackend());
+    assert.equal(loadNativeBackend().name, 'native');
+  });
+
+  test('errors are the errors.ts classes, with their stable code and name', () => {
+    try {
+      loadNativeBackend().createAes(new Uint8Array(5));
+      assert.fail('expected BadKeyError');
+    } catch (error) {
+      assert.ok(error instanceof BadKeyError);
+      assert.ok(error instanceof AtCryptoError);
+      assert.equal(error.code, 'ERR_ATAGENT_BAD_KEY');
+      assert.equal(error.name, 'BadKeyError');
+      assert.match(error.message, /32 bytes/);
+    }
+  });
+
+  test('init rejects an object missing a constructor', () => {
+    const addon = loadAddon();
+    assert.throws(() => addon.init({} as typeof errorConstructors), TypeError);
+    assert.throws(() => (addon.init as (x: unknown) => void)(undefined), TypeError);
+    addon.init(errorConstructors);
+  });
+
+  test('the addon loads and works in a worker thread, with its own state', async () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const worker = new Worker(
+      `
+      const { createRequire } = require('node:module');
+      const { parentPort, workerData } = require('node:worker_threads');
+      const requireFromRoot = createRequire(workerData.root + 'package.json');
+      const addon = requireFromRoot('node-gyp-build')(workerData.root);
+      let code;
+      try { addon.createAes(new Uint8Array(1)); } catch (e) { code = e.code; }
+      class BadKeyError extends Error { constructor(m) { super(m); this.code = 'from-worker'; } }
+      const ctors = {};
+      for (const name of ['BadKeyError','BadIvError','BadCiphertextError','BadPaddingError','PlaintextTooLongError','BadBase64Error','BadBase2e15Error','CryptoFailedError']) ctors[name] = BadKeyError;
+      addon.init(ctors);
+      let after;
+      try { addon.createAes(new Uint8Array(1)); } catch (e) { after = e.code; }
+      const out = Buffer.alloc(16);
+      addon.createAes(Buffer.alloc(32)).encryptInto(Buffer.alloc(16), Buffer.from('hi'), out);
+      parentPort.postMessage({ code, after, text: addon.base2e15Encode(Buffer.from([0xff])), ct: out.toString('hex') });
+      `,
+      { eval: true, workerData: { root } },
+    );
+    const [message] = (await once(worker, 'message')) as [{ code: string; after: string; text: string; ct: string }];
+    await once(worker, 'exit');
+    // Before init the worker's instance falls back to plain errors with the stable code.
+    assert.equal(message.code, 'ERR_ATAGENT_BAD_KEY');
+    assert.equal(message.after, 'from-worker');
+    assert.equal(message.text, '\uD724');
+    // The main thread's constructors are untouched.
+    assert.throws(() => loadNativeBackend().createAes(new Uint8Array(1)), BadKeyError);
+    assert.equal(message.ct.length, 32);
+  });
+});
