@@ -1,0 +1,44 @@
+/** Typed access to the spec's vectors, read from test/fixtures/vectors (never from outside the repo). */
+import { readFileSync } from 'node:fs';
+
+function read<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../../fixtures/vectors/${name}`, import.meta.url), 'utf8')) as T;
+}
+
+export interface VerbSyntaxCase {
+  readonly regex: string;
+  readonly command: string;
+  readonly matches: boolean;
+  readonly groups: Record<string, string> | null;
+}
+
+export interface VerbSyntaxVectors {
+  readonly regexes: Record<string, string>;
+  readonly cases: readonly VerbSyntaxCase[];
+}
+
+export interface KeyTypeCase {
+  readonly key: string;
+  readonly enforceNamespace: boolean;
+  readonly expected: string;
+}
+
+export interface KeyTypeVectors {
+  readonly withoutNamespace: Record<string, string>;
+  readonly withMandatoryNamespace: Record<string, string>;
+  readonly cases: readonly KeyTypeCase[];
+}
+
+export interface Exchange {
+  readonly connectionState: string;
+  readonly command: string;
+  readonly responseRegex: string;
+  readonly prompt: string | null;
+  readonly note: string;
+}
+
+export const verbSyntax = (): VerbSyntaxVectors => read('verb_syntax.json');
+export const keyTypes = (): KeyTypeVectors => read('key_types.json');
+export const verbExchanges = (): { exchanges: readonly Exchange[] } => read('verb_exchanges.json');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const cryptoVectors = (): any => read('crypto.json');
