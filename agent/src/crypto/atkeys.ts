@@ -72,12 +72,20 @@ function requiredText(fields: Fields, field: string, source: string): string {
   return value;
 }
 
+/**
+ * The reason to show for a key that failed to parse. Base64 errors quote the offending
+ * character, which here would be a character of a secret key: they are summarised instead.
+ */
+function whatWentWrong(error: AtCryptoError): string {
+  return error instanceof BadBase64Error ? 'its text is not valid base64' : error.message;
+}
+
 function parseClearAesKey(text: string, field: string, source: string, backend: CryptoBackend): AesKey {
   try {
     return AesKey.fromBase64(text, backend);
   } catch (error) {
     if (error instanceof AtCryptoError) {
-      throw new KeyFileCorruptError(source, field, `is not base64 of a 32-byte AES key (${error.message})`, { cause: error });
+      throw new KeyFileCorruptError(source, field, `is not base64 of a 32-byte AES key (${whatWentWrong(error)})`, { cause: error });
     }
     throw error;
   }
@@ -90,7 +98,7 @@ function decryptField(text: string, field: string, source: string, selfKey: AesK
     ciphertext = decodeBase64(text, field);
   } catch (error) {
     if (error instanceof BadBase64Error) {
-      throw new KeyFileCorruptError(source, field, `is not valid base64 (${error.message})`, { cause: error });
+      throw new KeyFileCorruptError(source, field, 'is not valid base64', { cause: error });
     }
     throw error;
   }
@@ -125,7 +133,7 @@ function unwrapKey<T>(
     return parse(keyText);
   } catch (error) {
     if (error instanceof AtCryptoError) {
-      throw new KeyFileCorruptError(source, field, `does not decrypt to a base64 DER ${what} (${error.message})`, { cause: error });
+      throw new KeyFileCorruptError(source, field, `does not decrypt to a base64 DER ${what} (${whatWentWrong(error)})`, { cause: error });
     }
     throw error;
   }

@@ -212,11 +212,21 @@ export class RsaPrivateKey {
   }
 
   /**
-   * Unwraps a shared or APKAM key (`shared_key.bob@alice`, `sharedKeyEnc`, …). A wrong key
-   * or corrupted ciphertext shows up here as BadBase64Error or BadKeyError.
+   * Unwraps a shared or APKAM key (`shared_key.bob@alice`, `sharedKeyEnc`, …). Thanks to
+   * implicit rejection a wrong private key or a damaged ciphertext decrypts to noise, which
+   * is caught here: BadKeyError. (BadBase64Error only for a ciphertext text that is not base64.)
    */
   decryptAesKey(ciphertextBase64: string): AesKey {
-    return AesKey.fromBase64(this.decryptText(ciphertextBase64), this.#backend);
+    const keyText = this.decryptText(ciphertextBase64);
+    try {
+      return AesKey.fromBase64(keyText, this.#backend);
+    } catch (error) {
+      if (error instanceof BadBase64Error || error instanceof BadKeyError) {
+        // The message does not quote the decrypted text: it may be a real secret.
+        throw new BadKeyError('the RSA-decrypted text is not an AES key (wrong private key, or a damaged ciphertext)');
+      }
+      throw error;
+    }
   }
 
   /** RSASSA-PKCS1-v1_5 signature (deterministic). */

@@ -245,6 +245,20 @@ describe('parseAtKeys refuses damaged files, naming the field', () => {
     assert.equal(parseAtKeys(`\uFEFF${aliceText}`, 'f').atSign, '@alice🛠');
   });
 
+  test('errors never quote characters of the (secret) decrypted key text', () => {
+    const selfKey = AesKey.fromBase64(aliceFile['selfEncryptionKey'] as string);
+    const damagedKeyText = selfKey.encryptText('MIIEv~secretpart~');
+    assert.throws(() => parseAtKeys(withField('aesEncryptPrivateKey', damagedKeyText), 'f'), (error: unknown) => {
+      assert.ok(corrupt('aesEncryptPrivateKey')(error));
+      assert.ok(!(error as Error).message.includes('~'), (error as Error).message);
+      return true;
+    });
+    assert.throws(() => parseAtKeys(withField('selfEncryptionKey', 'abc~defghijklmnopqrstuvwxyzabcdefghijklmnop='), 'f'), (error: unknown) => {
+      assert.ok(!(error as Error).message.includes('~'), (error as Error).message);
+      return true;
+    });
+  });
+
   test('errors carry the source name', () => {
     assert.throws(() => parseAtKeys('{}', '/keys/@x_key.atKeys'), (error: unknown) => {
       assert.ok(error instanceof KeyFileCorruptError);

@@ -69,10 +69,14 @@ forEachEngine('RSA keys', (engine) => {
 
   test('decryptAesKey turns a wrong key or damaged ciphertext into a key error, not a bogus key', () => {
     const wrongKey = RsaPrivateKey.fromBase64(v.sharedKeyExchange.aliceEncryptionPrivateKey, engine());
-    assert.throws(
-      () => wrongKey.decryptAesKey(v.sharedKeyExchange.encryptedForBob),
-      (error: unknown) => badBase64(error) || badKey(error),
-    );
+    assert.throws(() => wrongKey.decryptAesKey(v.sharedKeyExchange.encryptedForBob), badKey);
+    const damaged = Buffer.from(v.sharedKeyExchange.encryptedForBob, 'base64');
+    damaged[7] = (damaged[7] as number) ^ 0x10;
+    const right = RsaPrivateKey.fromBase64(bobPrivate, engine());
+    assert.throws(() => right.decryptAesKey(damaged.toString('base64')), badKey);
+    assert.throws(() => right.decryptAesKey('%%%'), badBase64);
+    const notAKey = RsaPublicKey.fromBase64(bobPublic, engine()).encryptText('hello, not a key');
+    assert.throws(() => right.decryptAesKey(notAKey), (error: unknown) => badKey(error) && !String(error).includes('hello'));
   });
 
   test('encrypt → decrypt round trips for every plaintext length 0..245', () => {
