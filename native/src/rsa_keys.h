@@ -57,7 +57,7 @@ class RsaPublicKey {
 
   EvpPkeyPtr key_;
   size_t size_;
-  EvpPkeyCtxPtr encrypt_;
+  EvpPkeyCtxPtr rawEncrypt_;  // RSA_NO_PADDING: we build the PKCS#1 v1.5 block ourselves
   EvpPkeyCtxPtr verify_[2];
 };
 

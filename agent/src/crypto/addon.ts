@@ -19,7 +19,8 @@ export interface NativeAesContext {
 
 export interface NativeRsaPublicContext {
   readonly size: number;
-  encrypt(plaintext: Uint8Array): Buffer;
+  /** `out` must hold `size` bytes; returns `size`. */
+  encryptInto(plaintext: Uint8Array, out: Uint8Array): number;
   verify(hash: string, message: Uint8Array, signature: Uint8Array): boolean;
   exportSpki(): Buffer;
 }

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
 import {
   BadCiphertextError,
   BadKeyError,
@@ -66,9 +66,17 @@ describe('native RSA: known answers', () => {
     assert.deepEqual(key.decrypt(second), message);
     const viaNode = publicEncrypt({ key: createPublicKey({ key: b64(v.bobEncryptionPublicKey), format: 'der', type: 'spki' }), padding: constants.RSA_PKCS1_PADDING }, message);
     assert.deepEqual(key.decrypt(viaNode), message);
-    for (const length of [0, 1, 245]) {
+    const nodeKey = createPrivateKey({ key: b64(v.bobEncryptionPrivateKey), format: 'der', type: 'pkcs8' });
+    for (const length of [0, 1, 44, 245]) {
       const plaintext = randomBytes(length);
-      assert.deepEqual(key.decrypt(pub.encrypt(plaintext)), plaintext, `${length} bytes`);
+      const ciphertext = pub.encrypt(plaintext);
+      assert.deepEqual(key.decrypt(ciphertext), plaintext, `${length} bytes`);
+      // The encoded block itself: 00 02, non-zero random padding, 00, message (RFC 8017 §7.2.1).
+      const em = privateDecrypt({ key: nodeKey, padding: constants.RSA_NO_PADDING }, ciphertext);
+      const padding = em.subarray(2, 256 - length - 1);
+      assert.deepEqual([em[0], em[1], em[256 - length - 1]], [0, 2, 0], `${length} bytes`);
+      assert.ok(padding.length >= 8 && padding.every((byte) => byte !== 0), 'padding is non-zero');
+      assert.deepEqual(em.subarray(256 - length), plaintext);
     }
   });
 
