@@ -1,0 +1,7 @@
+/**
+ * Every CLI command module, in the order `atagent --help` lists them. Adding a command is one
+ * module file and one line here.
+ */
+import type { CliCommandModule } from './command-module.js';
+
+export const CLI_COMMAND_MODULES: readonly CliCommandModule[] = [];
