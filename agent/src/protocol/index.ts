@@ -9,6 +9,7 @@ export * from './at-key.js';
 export * from './at-date.js';
 export * from './metadata.js';
 export * from './metadata-json.js';
+export * from './key-value-json.js';
 export * from './verb-grammar.js';
 export * from './verb-commands.js';
 export { parseVerb, dispatchForm } from './verb-parser.js';
