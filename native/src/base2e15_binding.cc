@@ -1,10 +1,14 @@
 // JavaScript surface of base2e15. Encoding builds the UTF-16 text natively and hands it to V8
-// in one copy (napi_create_string_utf16); decoding copies the string's code units out once
+// (copied for short texts, adopted as an external string for long ones); decoding copies the string's code units out once
 // and writes into a caller-owned buffer of at least floor(15 * text.length / 8) bytes.
 #include "base2e15_binding.h"
 
 #include <memory>
 #include <string>
+
+#if defined(__linux__) || defined(__APPLE__)
+#include <dlfcn.h>
+#endif
 
 #include "base2e15.h"
 #include "byte_args.h"
@@ -37,10 +41,66 @@ void ThrowIfNotOk(Napi::Env env, napi_status status) {
   if (status != napi_ok) throw Napi::Error::New(env);
 }
 
+// From this many code units on, the text goes to V8 as an external string. Copying it into a
+// fresh large-object page costs V8 about twice as long as encoding a megabyte (page faults on
+// every allocation); an external string adopts our buffer instead. Its size is reported as
+// external memory so the GC collects such strings as promptly as it does large Buffers.
+constexpr size_t kExternalStringChars = 64 * 1024;
+
+using CreateExternalUtf16 = napi_status (*)(napi_env, char16_t*, size_t, napi_finalize, void*,
+                                            napi_value*, bool*);
+
+// node_api_create_external_string_utf16 is still "experimental" Node-API (Node >= 18.18 and
+// 20.4): look it up at run time so the addon loads on any Node and copies where it is absent.
+CreateExternalUtf16 ExternalStringFactory() {
+#if defined(__linux__) || defined(__APPLE__)
+  static CreateExternalUtf16 factory = reinterpret_cast<CreateExternalUtf16>(
+      dlsym(RTLD_DEFAULT, "node_api_create_external_string_utf16"));
+  return factory;
+#else
+  return nullptr;
+#endif
+}
+
+int64_t ExternalBytes(size_t chars) { return static_cast<int64_t>(chars * sizeof(char16_t)); }
+
+// `hint` carries the character count.
+void FreeExternalChars(napi_env env, void* data, void* hint) {
+  int64_t ignored;
+  if (env != nullptr) {
+    napi_adjust_external_memory(env, -ExternalBytes(reinterpret_cast<uintptr_t>(hint)), &ignored);
+  }
+  delete[] static_cast<char16_t*>(data);
+}
+
+napi_value EncodeToExternalString(Napi::Env env, CreateExternalUtf16 createExternal,
+                                  const ByteView& bytes, size_t count) {
+  std::unique_ptr<char16_t[]> chars(new char16_t[count]);
+  Base2e15Encode(bytes.data, bytes.length, chars.get());
+  int64_t ignored;
+  // Accounted before the call: if V8 copies instead, it runs the finalizer at once.
+  napi_adjust_external_memory(env, ExternalBytes(count), &ignored);
+  napi_value result;
+  bool copied = false;
+  const napi_status status = createExternal(env, chars.get(), count, FreeExternalChars,
+                                            reinterpret_cast<void*>(static_cast<uintptr_t>(count)),
+                                            &result, &copied);
+  if (status != napi_ok) {
+    napi_adjust_external_memory(env, -ExternalBytes(count), &ignored);
+    ThrowIfNotOk(env, status);
+  }
+  chars.release();  // the finalizer owns it now
+  return result;
+}
+
 Napi::Value Encode(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ByteView bytes = ByteArg(info, 0, "bytes");
   const size_t count = Base2e15EncodedLength(bytes.length);
+  CreateExternalUtf16 createExternal = ExternalStringFactory();
+  if (count >= kExternalStringChars && createExternal != nullptr) {
+    return Napi::Value(env, EncodeToExternalString(env, createExternal, bytes, count));
+  }
   napi_value result;
   CharBuffer chars(count);
   Base2e15Encode(bytes.data, bytes.length, chars.data());

@@ -25,6 +25,7 @@ const tampered = Buffer.from(ciphertext);
 tampered[tampered.length - 1] = tampered[tampered.length - 1]! ^ 0xff;
 const small = randomBytes(100);
 const smallText = native.base2e15Encode(small);
+const megabyte = randomBytes(1 << 20);
 const privateDer = b64(vectors.sharedKeyExchange.bobEncryptionPrivateKey);
 const publicDer = b64(vectors.sharedKeyExchange.bobEncryptionPublicKey);
 const rsaPrivate = native.createRsaPrivate(privateDer);
@@ -42,6 +43,7 @@ const phases: Array<[string, number, () => void, number?]> = [
   ['aes createAes', 100_000, () => native.createAes(plaintext.subarray(0, 32)), 1],
   ['base2e15 encode 100 B', 1_000_000, () => native.base2e15Encode(small)],
   ['base2e15 decode 100 B', 1_000_000, () => native.base2e15Decode(smallText, true)],
+  ['base2e15 encode 1 MB (external strings)', 300, () => native.base2e15Encode(megabyte), 1],
   ['base2e15 strict reject (throws)', 100_000, () => { try { native.base2e15Decode('\u3481', true); } catch {} }],
   ['rsa encrypt', 20_000, () => rsaPublic.encrypt(plaintext)],
   ['rsa verify', 20_000, () => rsaPublic.verify('sha256', Buffer.from('challenge'), rsaSignature)],
