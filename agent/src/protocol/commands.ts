@@ -150,8 +150,7 @@ function lookupTarget(key: string | AtKeyParts): string {
 }
 
 function lookupLike(verb: 'lookup' | 'plookup', key: string | AtKeyParts, options: LookupOptions): string {
-  let command = verb;
-  command += ':';
+  let command = `${verb}:`;
   if (options.bypassCache === true) command += 'bypassCache:true:';
   if (options.operation !== undefined) command += `${options.operation}:`;
   return checkGrammar(verb, command + lookupTarget(key));
