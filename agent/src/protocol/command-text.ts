@@ -4,7 +4,9 @@
  * (AT0022) raised before anything reaches the wire.
  */
 import { IllegalArgumentError } from './errors.js';
+import type { VerbName } from './verb-commands.js';
 import { matchVerb, type VerbGrammarName } from './verb-grammar.js';
+import { dispatchVerb } from './verb-parser.js';
 
 // `.` in the grammar matches none of these, and the server splits commands on \n.
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
@@ -57,10 +59,26 @@ export function singleLineJson(value: unknown): string {
   return text.replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029');
 }
 
-/** Last line of defence: the finished command must match its verb's grammar. */
+const VERB_OF_GRAMMAR: Readonly<Partial<Record<VerbGrammarName, VerbName>>> = {
+  update_meta: 'update:meta',
+  syncFrom: 'sync:from',
+  notifyList: 'notify:list',
+  notifyStatus: 'notify:status',
+  notifyFetch: 'notify:fetch',
+  notifyRemove: 'notify:remove',
+  notifyAll: 'notify:all',
+  noOp: 'noop',
+};
+
+/**
+ * Last line of defence: the finished command must match its verb's grammar AND be
+ * dispatched to that verb by the server (a self key named `meta…` written as
+ * `update:meta…@alice v` matches the update grammar but reaches no handler).
+ */
 export function checkGrammar(grammar: VerbGrammarName, command: string): string {
-  if (matchVerb(grammar, command) === null) {
-    throw new IllegalArgumentError(`these arguments cannot be expressed as a valid ${grammar} command`);
+  const verb = VERB_OF_GRAMMAR[grammar] ?? (grammar as VerbName);
+  if (matchVerb(grammar, command) === null || dispatchVerb(command) !== verb) {
+    throw new IllegalArgumentError(`these arguments cannot be expressed as a valid ${verb} command`);
   }
   return command;
 }

@@ -114,7 +114,14 @@ export function updateCommand(key: KeyInput, value: string, metadata?: MetadataO
     throw new InvalidAtKeyError(`You may not update keys of type ${atKey.type}`);
   }
   checkLineValue('update value', value);
-  return checkGrammar('update', `update${formatMetadataOptions(metadata)}:${atKey.text} ${value}`);
+  const command = `update${formatMetadataOptions(metadata)}:${atKey.text} ${value}`;
+  if (/^update:meta/i.test(command)) {
+    // The server's dispatch sends any `update:meta…` line to the update:meta handler.
+    throw new IllegalArgumentError(
+      `update of ${atKey.text} without metadata reads as update:meta; pass at least one metadata option (e.g. isEncrypted)`,
+    );
+  }
+  return checkGrammar('update', command);
 }
 
 /** `update:meta:<key><metadata options>`: change metadata only. */

@@ -33,9 +33,12 @@ import type {
   PkamSigningAlgo,
   StreamCommand,
   VerbCommand,
+  VerbName,
 } from './verb-commands.js';
 
 interface Handler {
+  /** The verb this handler serves (update:json is served by update). */
+  readonly verb: Exclude<VerbName, 'update:json' | 'exit'>;
   /** Prefix test on the dispatch form (verb part lower-cased, spaces removed). */
   readonly accepts: (dispatch: string) => boolean;
   readonly parse: (line: string) => VerbCommand;
@@ -448,61 +451,61 @@ const NOTIFY_SUBVERBS = ['notify:list', 'notify:status', 'notify:all', 'notify:r
 
 // The reference server's handler order (protocol.md §6); the first that accepts wins.
 const HANDLERS: readonly Handler[] = [
-  { accepts: (d) => d.startsWith('from:'), parse: parseFrom },
-  { accepts: (d) => d.startsWith('cram:'), parse: (l) => ({ verb: 'cram', digest: grammar('cram', 'cram', l)['digest'] ?? '' }) },
-  { accepts: (d) => d.startsWith('pkam:'), parse: parsePkam },
-  { accepts: (d) => d.startsWith('update:') && !d.startsWith('update:meta'), parse: parseUpdate },
-  { accepts: (d) => d.startsWith('update:meta:'), parse: parseUpdateMeta },
-  { accepts: (d) => d.startsWith('llookup:'), parse: parseLlookup },
-  { accepts: (d) => d.startsWith('plookup:'), parse: (l) => parseLookup('plookup', l) },
-  { accepts: (d) => d.startsWith('lookup:'), parse: (l) => parseLookup('lookup', l) },
-  { accepts: (d) => d.startsWith('scan'), parse: parseScan },
-  { accepts: (d) => d === 'pol', parse: parsePol },
-  { accepts: (d) => d.startsWith('delete:'), parse: parseDelete },
-  { accepts: (d) => d.startsWith('stats'), parse: parseStats },
-  { accepts: (d) => d.startsWith('config:'), parse: parseConfig },
-  { accepts: (d) => d.startsWith('monitor'), parse: parseMonitor },
-  { accepts: (d) => d.startsWith('stream'), parse: parseStream },
-  { accepts: (d) => d.startsWith('notify:') && !NOTIFY_SUBVERBS.some((s) => d.startsWith(s)), parse: parseNotify },
+  { verb: 'from', accepts: (d) => d.startsWith('from:'), parse: parseFrom },
+  { verb: 'cram', accepts: (d) => d.startsWith('cram:'), parse: (l) => ({ verb: 'cram', digest: grammar('cram', 'cram', l)['digest'] ?? '' }) },
+  { verb: 'pkam', accepts: (d) => d.startsWith('pkam:'), parse: parsePkam },
+  { verb: 'update', accepts: (d) => d.startsWith('update:') && !d.startsWith('update:meta'), parse: parseUpdate },
+  { verb: 'update:meta', accepts: (d) => d.startsWith('update:meta:'), parse: parseUpdateMeta },
+  { verb: 'llookup', accepts: (d) => d.startsWith('llookup:'), parse: parseLlookup },
+  { verb: 'plookup', accepts: (d) => d.startsWith('plookup:'), parse: (l) => parseLookup('plookup', l) },
+  { verb: 'lookup', accepts: (d) => d.startsWith('lookup:'), parse: (l) => parseLookup('lookup', l) },
+  { verb: 'scan', accepts: (d) => d.startsWith('scan'), parse: parseScan },
+  { verb: 'pol', accepts: (d) => d === 'pol', parse: parsePol },
+  { verb: 'delete', accepts: (d) => d.startsWith('delete:'), parse: parseDelete },
+  { verb: 'stats', accepts: (d) => d.startsWith('stats'), parse: parseStats },
+  { verb: 'config', accepts: (d) => d.startsWith('config:'), parse: parseConfig },
+  { verb: 'monitor', accepts: (d) => d.startsWith('monitor'), parse: parseMonitor },
+  { verb: 'stream', accepts: (d) => d.startsWith('stream'), parse: parseStream },
+  { verb: 'notify', accepts: (d) => d.startsWith('notify:') && !NOTIFY_SUBVERBS.some((s) => d.startsWith(s)), parse: parseNotify },
   {
-    accepts: (d) => d.startsWith('notify:list'),
+    verb: 'notify:list', accepts: (d) => d.startsWith('notify:list'),
     parse: (l) => {
       const g = grammar('notifyList', 'notify:list', l);
       return { verb: 'notify:list', ...opt('fromDate', g['fromDate']), ...opt('toDate', g['toDate']), ...opt('regex', g['regex']) };
     },
   },
-  { accepts: (d) => d.startsWith('batch:'), parse: parseBatch },
+  { verb: 'batch', accepts: (d) => d.startsWith('batch:'), parse: parseBatch },
   {
-    accepts: (d) => d.startsWith('notify:status'),
+    verb: 'notify:status', accepts: (d) => d.startsWith('notify:status'),
     parse: (l) => ({ verb: 'notify:status', notificationId: grammar('notifyStatus', 'notify:status', l)['notificationId'] ?? '' }),
   },
-  { accepts: (d) => d.startsWith('notify:all'), parse: parseNotifyAll },
-  { accepts: (d) => d.startsWith('sync:from'), parse: parseSyncFrom },
+  { verb: 'notify:all', accepts: (d) => d.startsWith('notify:all'), parse: parseNotifyAll },
+  { verb: 'sync:from', accepts: (d) => d.startsWith('sync:from'), parse: parseSyncFrom },
   {
-    accepts: (d) => d === 'info' || d === 'info:brief',
+    verb: 'info', accepts: (d) => d === 'info' || d === 'info:brief',
     parse: (l) => {
       grammar('info', 'info', l);
       return { verb: 'info', brief: /:brief$/i.test(l) };
     },
   },
-  { accepts: (d) => d.startsWith('noop:'), parse: (l) => ({ verb: 'noop', delayMillis: int(grammar('noOp', 'noop', l), 'delayMillis') ?? 0 }) },
+  { verb: 'noop', accepts: (d) => d.startsWith('noop:'), parse: (l) => ({ verb: 'noop', delayMillis: int(grammar('noOp', 'noop', l), 'delayMillis') ?? 0 }) },
   {
-    accepts: (d) => d.startsWith('notify:remove:'),
+    verb: 'notify:remove', accepts: (d) => d.startsWith('notify:remove:'),
     parse: (l) => ({ verb: 'notify:remove', id: grammar('notifyRemove', 'notify:remove', l)['id'] ?? '' }),
   },
   {
-    accepts: (d) => d.startsWith('notify:fetch'),
+    verb: 'notify:fetch', accepts: (d) => d.startsWith('notify:fetch'),
     parse: (l) => ({ verb: 'notify:fetch', notificationId: grammar('notifyFetch', 'notify:fetch', l)['notificationId'] ?? '' }),
   },
-  { accepts: (d) => d.startsWith('enroll:'), parse: parseEnroll },
+  { verb: 'enroll', accepts: (d) => d.startsWith('enroll:'), parse: parseEnroll },
   {
-    accepts: (d) => d.startsWith('otp:'),
+    verb: 'otp', accepts: (d) => d.startsWith('otp:'),
     parse: (l) => {
       const g = grammar('otp', 'otp', l);
       return { verb: 'otp', operation: lower<'get' | 'put'>(g, 'operation') ?? 'get', ...opt('otp', g['otp']), ...opt('ttl', int(g, 'ttl')) };
     },
   },
-  { accepts: (d) => d.startsWith('keys:'), parse: parseKeys },
+  { verb: 'keys', accepts: (d) => d.startsWith('keys:'), parse: parseKeys },
 ];
 
 /**
@@ -515,6 +518,18 @@ export function dispatchForm(line: string): string {
   const verb = colon === -1 ? line : line.slice(0, colon);
   const rest = colon === -1 ? '' : line.slice(colon);
   return (verb.replaceAll(' ', '') + rest).toLowerCase();
+}
+
+/**
+ * Which verb's handler the reference server would hand this line to, before any grammar
+ * check; undefined when none would (AT0003 invalid command). Builders use it to make sure a
+ * command they write reaches the verb they meant (`update:metadata@alice v` would not).
+ */
+export function dispatchVerb(line: string): VerbName | undefined {
+  const command = line.trim();
+  if (command === '@exit') return 'exit';
+  const dispatch = dispatchForm(command);
+  return HANDLERS.find((candidate) => candidate.accepts(dispatch))?.verb;
 }
 
 /**

@@ -281,6 +281,15 @@ describe('builders refuse what the server would misread', () => {
     assert.throws(() => fromCommand('@alice@bob'), (e: unknown) => e instanceof InvalidAtSignError);
   });
 
+  test('a self key named meta… needs a metadata option to reach the update handler', () => {
+    assert.throws(() => updateCommand('metadata@alice', 'v'), illegalArgument);
+    assert.throws(() => updateCommand('META.wavi@alice', 'v'), illegalArgument);
+    const command = updateCommand('metadata@alice', 'v', { isEncrypted: false });
+    assert.equal(command, 'update:isEncrypted:false:metadata@alice v');
+    assert.equal(parseVerb(command).verb, 'update');
+    assert.equal(parseVerb(updateCommand('public:metadata@alice', 'v')).verb, 'update');
+  });
+
   test('JSON with U+2028 stays on one line', () => {
     const command = enrollCommand('request', { appName: 'a\u2028b' });
     assert.equal(command, 'enroll:request:{"appName":"a\\u2028b"}');
@@ -335,7 +344,11 @@ const anyKey: fc.Arbitrary<AtKeyParts> = fc.oneof(
 describe('every builder output is accepted by parseVerb with the same fields', () => {
   test('update', () => {
     fc.assert(
-      fc.property(updatableKey, value, metadata, (parts, text, options) => {
+      fc.property(updatableKey, value, fc.oneof(metadata, fc.constant({})), (parts, text, options) => {
+        if (/^meta/i.test(parts.entity) && parts.visibility === undefined && parts.sharedWith === undefined && Object.keys(options).length === 0) {
+          assert.throws(() => updateCommand(parts, text, options), illegalArgument);
+          return;
+        }
         const key = formatAtKey(parts);
         const parsed = parseVerb(updateCommand(parts, text, options));
         assert.equal(parsed.verb, 'update');

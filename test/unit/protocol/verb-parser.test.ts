@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import {
   AtProtocolError,
   dispatchForm,
+  dispatchVerb,
   InvalidSyntaxError,
   metadataFromOptionGroups,
   parseVerb,
@@ -153,6 +154,17 @@ describe('dispatch', () => {
     assert.equal(dispatchForm('LLOOKUP:Public:X@Alice'), 'llookup:public:x@alice');
     assert.equal(dispatchForm('SC AN .wavi'), 'scan.wavi');
     assert.equal(dispatchForm('up date:k@a v'), 'update:k@a v');
+  });
+
+  test('dispatchVerb names the handler before any grammar check', () => {
+    assert.equal(dispatchVerb('update:public:x@alice v'), 'update');
+    assert.equal(dispatchVerb('update:json:{}'), 'update');
+    assert.equal(dispatchVerb('update:meta:x@alice:ttl:1'), 'update:meta');
+    assert.equal(dispatchVerb('update:metadata@alice v'), undefined);
+    assert.equal(dispatchVerb('notify:listing'), 'notify:list');
+    assert.equal(dispatchVerb('scan@'), 'scan');
+    assert.equal(dispatchVerb('@exit'), 'exit');
+    assert.equal(dispatchVerb('sync:10'), undefined);
   });
 
   test('verbs are case-insensitive', () => {
