@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { loadAddon } from '../../../agent/src/crypto/addon.js';
@@ -12,6 +14,20 @@ describe('native addon loader', () => {
     assert.equal(loadAddon(), loadAddon());
     assert.equal(loadNativeBackend(), loadNativeBackend());
     assert.equal(loadNativeBackend().name, 'native');
+  });
+
+  test('without a binary, loadNativeBackend throws an Error that says why', async () => {
+    // node-gyp-build honours <PACKAGE>_PREBUILD: point it at a directory with no build.
+    const script = `
+      import { loadNativeBackend } from './agent/src/crypto/native-backend.ts';
+      try { loadNativeBackend(); console.log('loaded'); } catch (e) { console.log('error: ' + e.message.split('\\n')[0]); }
+    `;
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: root,
+      env: { ...process.env, ATAGENT_PREBUILD: '/nonexistent-atagent-build' },
+    });
+    assert.match(stdout, /^error: No native build was found for platform=/);
   });
 
   test('errors are the errors.ts classes, with their stable code and name', () => {
