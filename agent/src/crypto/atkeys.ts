@@ -40,8 +40,8 @@ export const AT_KEYS_FIELDS = {
   enrollmentId: 'enrollmentId',
 } as const;
 
-/** `@alice` for `alice` or `@alice`. */
-export function normalizeAtSign(atSign: string): string {
+/** `@alice` for `alice` or `@alice`: enough for file names and the file's own field; full atSign rules live in protocol/. */
+export function withLeadingAt(atSign: string): string {
   if (typeof atSign !== 'string') throw new TypeError('atSign must be a string');
   const trimmed = atSign.trim();
   const withAt = trimmed.startsWith('@') ? trimmed : `@${trimmed}`;
@@ -51,7 +51,7 @@ export function normalizeAtSign(atSign: string): string {
 
 /** The conventional location, `~/.atsign/keys/@alice_key.atKeys`. */
 export function defaultAtKeysPath(atSign: string, homeDirectory: string = homedir()): string {
-  const name = normalizeAtSign(atSign);
+  const name = withLeadingAt(atSign);
   if (/[/\\\0]/.test(name)) throw new RangeError(`atSign ${JSON.stringify(name)} cannot be part of a file name`);
   return join(homeDirectory, '.atsign', 'keys', `${name}_key.atKeys`);
 }
@@ -204,7 +204,7 @@ export function serializeAtKeys(keys: AtKeys): string {
   fields[AT_KEYS_FIELDS.encryptionPublicKey] = wrap(keys.encryptionPublicKey);
   fields[AT_KEYS_FIELDS.encryptionPrivateKey] = wrap(keys.encryptionPrivateKey);
   fields[AT_KEYS_FIELDS.selfEncryptionKey] = selfKey.toBase64();
-  if (keys.atSign !== undefined) fields[normalizeAtSign(keys.atSign)] = selfKey.toBase64();
+  if (keys.atSign !== undefined) fields[withLeadingAt(keys.atSign)] = selfKey.toBase64();
   if (keys.apkamSymmetricKey !== undefined) fields[AT_KEYS_FIELDS.apkamSymmetricKey] = keys.apkamSymmetricKey.toBase64();
   if (keys.enrollmentId !== undefined) fields[AT_KEYS_FIELDS.enrollmentId] = keys.enrollmentId;
   return JSON.stringify(fields);

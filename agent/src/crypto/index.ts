@@ -17,7 +17,6 @@ export {
 export {
   AT_KEYS_FIELDS,
   defaultAtKeysPath,
-  normalizeAtSign,
   parseAtKeys,
   serializeAtKeys,
   type AtKeys,
