@@ -94,7 +94,7 @@ async function ensureLocked(dir: string, options: ServerTlsOptions): Promise<Ser
       key: path.join(dir, 'server-key.pem'),
     };
     const now = Date.now();
-    let ca = loadCa(paths.caCert, paths.caKey, now, options.logger);
+    let ca = loadCa(paths.caCert, paths.caKey, now + renewBeforeMs, options.logger);
     const createdCa = ca === undefined;
     if (!ca) {
       const keys = await generateRsaKeyPair();
@@ -153,8 +153,16 @@ interface LoadedCa {
   readonly x509: X509Certificate;
 }
 
-/** The existing CA, or undefined when a new one should be made. */
-function loadCa(certPath: string, keyPath: string, now: number, logger: ServerTlsOptions['logger']): LoadedCa | undefined {
+/**
+ * The existing CA, or undefined when a new one should be made: none on disk yet, or it
+ * expires before `mustLastUntil` (its server certificates could not outlive it).
+ */
+function loadCa(
+  certPath: string,
+  keyPath: string,
+  mustLastUntil: number,
+  logger: ServerTlsOptions['logger'],
+): LoadedCa | undefined {
   const certificate = readIfPresent(certPath);
   if (certificate === undefined) return undefined;
   const privateKey = readIfPresent(keyPath);
@@ -174,7 +182,7 @@ function loadCa(certPath: string, keyPath: string, now: number, logger: ServerTl
   if (!x509.ca || !x509.checkPrivateKey(key)) {
     throw new TlsMaterialError(certPath, 'the CA certificate is not a CA or does not match ca-key.pem');
   }
-  if (Date.parse(x509.validTo) <= now + DAY_MS) {
+  if (Date.parse(x509.validTo) <= mustLastUntil) {
     logger?.warn(`the local TLS CA in ${certPath} expires ${x509.validTo}: creating a new one (clients must trust the new ca-cert.pem)`);
     return undefined;
   }

@@ -152,6 +152,18 @@ describe('local TLS CA and server certificate', () => {
     assert.ok(short.notAfter.getTime() < Date.now() + 3 * 24 * 3600 * 1000);
   });
 
+  test('a CA about to expire is replaced, with a warning; server certificates never outlive their CA', async (t) => {
+    const dataDir = tempDir(t);
+    const first = await ensureServerTls(dataDir, { caValidityDays: 10 });
+    assert.ok(first.notAfter.getTime() <= Date.parse(new X509Certificate(first.ca).validTo));
+    const warnings: string[] = [];
+    const replaced = await ensureServerTls(dataDir, { logger: { warn: (message) => warnings.push(message) } });
+    assert.deepEqual(replaced.created, { ca: true, serverCertificate: true });
+    assert.notEqual(replaced.ca, first.ca);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /expires .*creating a new one/);
+  });
+
   test('a damaged server certificate is re-issued; damaged CA files are refused, naming the file', async (t) => {
     const dataDir = tempDir(t);
     const first = await ensureServerTls(dataDir);
