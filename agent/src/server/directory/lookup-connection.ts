@@ -11,6 +11,8 @@
  *  - `@exit` closes the connection without a reply.
  *  - Throttling, per connection: the 2nd not-found is answered after `notFoundDelayMs`
  *    (3 s in the reference), the 3rd closes the connection after that delay, unanswered.
+ *  - Bytes that are not UTF-8 decode to U+FFFD and simply find nothing (the reference's
+ *    decoder throws and drops the connection; a `null` answer is the gentler equivalent).
  *  - A request longer than the reference's 255-character buffer (counting its `\n`)
  *    closes the connection unanswered, as the reference's buffer overflow does. So a
  *    client streaming megabytes without a newline costs at most 255 characters of memory.
