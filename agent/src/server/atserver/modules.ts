@@ -1,0 +1,7 @@
+/**
+ * The modules every atServer starts, in order (see module-registry.ts for the contract).
+ * The notification stack registers itself here.
+ */
+import type { AtServerModule } from './module-registry.js';
+
+export const AT_SERVER_MODULES: readonly AtServerModule[] = [];

@@ -1,0 +1,48 @@
+/**
+ * Every verb this atServer serves, one handler per verb, each in its own file. Adding a
+ * verb: write `verbs/<verb>.ts` exporting a VerbHandler and add it to this list. A verb that
+ * is not listed answers AT0003 `invalid command`, like a verb that does not exist.
+ */
+import type { VerbHandler } from '../verb-handler.js';
+import { enrollVerb, keysVerb, otpVerb } from './apkam-unsupported.js';
+import { batchVerb } from './batch.js';
+import { configVerb } from './config.js';
+import { cramVerb } from './cram.js';
+import { deleteVerb } from './delete.js';
+import { fromVerb } from './from.js';
+import { infoVerb } from './info.js';
+import { llookupVerb } from './llookup.js';
+import { lookupVerb } from './lookup.js';
+import { noopVerb } from './noop.js';
+import { pkamVerb } from './pkam.js';
+import { plookupVerb } from './plookup.js';
+import { polVerb } from './pol.js';
+import { scanVerb } from './scan.js';
+import { statsVerb } from './stats.js';
+import { syncFromVerb } from './sync-from.js';
+import { updateMetaVerb } from './update-meta.js';
+import { updateJsonVerb, updateVerb } from './update.js';
+
+export const CORE_VERB_HANDLERS: readonly VerbHandler[] = [
+  fromVerb,
+  cramVerb,
+  pkamVerb,
+  polVerb,
+  updateVerb,
+  updateJsonVerb,
+  updateMetaVerb,
+  llookupVerb,
+  lookupVerb,
+  plookupVerb,
+  deleteVerb,
+  scanVerb,
+  statsVerb,
+  configVerb,
+  infoVerb,
+  noopVerb,
+  syncFromVerb,
+  batchVerb,
+  enrollVerb,
+  otpVerb,
+  keysVerb,
+] as VerbHandler[];

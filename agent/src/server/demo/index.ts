@@ -1,0 +1,1 @@
+export { DEMO_ATSIGNS, type DemoAtSign } from './demo-atsigns.js';

@@ -1,0 +1,168 @@
+/**
+ * Starts a real platform (atDirectory + atServers) in a temporary directory for a test, and
+ * gives the test what it needs to talk to it: raw line clients, the demo keys, and the demo
+ * `.atKeys` files written (mode 0600) where SDK-style code can load them. The client tests
+ * use it too.
+ *
+ *   const env = await startTestPlatform(t, { demo: ['@alice🛠', '@bob🛠'] });
+ *   const alice = await env.pkamClient('@alice🛠');   // authenticated raw client
+ *   await alice.data('llookup:public:publickey@alice🛠');
+ *
+ * Everything is closed and deleted when the test ends.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { RsaPrivateKey, cramDigest } from '../../agent/src/crypto/index.js';
+import { startPlatform, silentLogger, type AtServerTuning, type Platform } from '../../agent/src/server/index.js';
+import { DEMO_ATSIGNS } from '../../agent/src/server/demo/index.js';
+import { LineClient, type LineClientOptions } from './line-client.js';
+
+const VECTORS = new URL('../fixtures/vectors/', import.meta.url);
+
+interface DemoKeys {
+  readonly cramSecret: string;
+  readonly pkamPublicKey: string;
+  readonly pkamPrivateKey: string;
+  readonly encryptionPublicKey: string;
+  readonly encryptionPrivateKey: string;
+  readonly selfEncryptionKey: string;
+}
+
+/** The demo atSigns' full key material (test fixture: private keys included). */
+export const demoKeys: Readonly<Record<string, DemoKeys>> = (
+  JSON.parse(fs.readFileSync(new URL('demo_keys.json', VECTORS), 'utf8')) as { atSigns: Record<string, DemoKeys> }
+).atSigns;
+
+export function demoKeysOf(atSign: string): DemoKeys {
+  const keys = demoKeys[atSign];
+  if (keys === undefined) throw new Error(`${atSign} is not a demo atSign`);
+  return keys;
+}
+
+/** Writes every demo `.atKeys` file as `<dir>/<atSign>_key.atKeys` (mode 0600); returns atSign → path. */
+export function writeDemoAtKeysFiles(dir: string): Map<string, string> {
+  const files = (JSON.parse(fs.readFileSync(new URL('demo_atkeys_files.json', VECTORS), 'utf8')) as { files: Record<string, unknown> }).files;
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const written = new Map<string, string>();
+  for (const [atSign, content] of Object.entries(files)) {
+    const file = path.join(dir, `${atSign}_key.atKeys`);
+    fs.writeFileSync(file, JSON.stringify(content), { mode: 0o600 });
+    written.set(atSign, file);
+  }
+  return written;
+}
+
+export interface TestPlatformOptions {
+  /** Demo atSigns to host with their demo keys (default none); `true` = all of them. */
+  readonly demo?: readonly string[] | true;
+  /** Other atSigns to host (new CRAM secrets: see `cramSecrets`). */
+  readonly atSigns?: readonly string[];
+  readonly tuning?: AtServerTuning;
+  /** Reuse this data directory (restart tests); it is not deleted at the end. */
+  readonly dataDir?: string;
+}
+
+export interface TestPlatform {
+  readonly platform: Platform;
+  readonly dataDir: string;
+  readonly ca: string;
+  /** CRAM secrets of the `atSigns` created by this start. */
+  readonly cramSecrets: ReadonlyMap<string, string>;
+  /** Demo `.atKeys` files, written on first use. */
+  atKeysFiles(): Map<string, string>;
+  port(atSign: string): number;
+  /** A raw client connected to an atSign's server (greeting consumed). */
+  connect(atSign: string, options?: Partial<LineClientOptions>): Promise<LineClient>;
+  /** A raw client authenticated with legacy `pkam:<sig>` using the demo PKAM key. */
+  pkamClient(atSign: string): Promise<LineClient>;
+  /** A raw client authenticated with CRAM. */
+  cramClient(atSign: string, secret?: string): Promise<LineClient>;
+  close(): Promise<void>;
+}
+
+/** `from:` then `pkam:<sig>` with `privateKeyBase64`; the client's owner is set on success. */
+export async function pkamLogin(client: LineClient, atSign: string, privateKeyBase64: string): Promise<void> {
+  const challenge = await client.data(`from:${atSign}`);
+  const signature = RsaPrivateKey.fromBase64(privateKeyBase64).signText(challenge);
+  const reply = await client.send(`pkam:${signature}`, `${atSign}@`);
+  if (reply.line !== 'data:success') throw new Error(`pkam failed: ${reply.line}`);
+  client.owner = atSign;
+}
+
+export async function cramLogin(client: LineClient, atSign: string, secret: string): Promise<void> {
+  const challenge = await client.data(`from:${atSign}`);
+  const reply = await client.send(`cram:${cramDigest(secret, challenge)}`, `${atSign}@`);
+  if (reply.line !== 'data:success') throw new Error(`cram failed: ${reply.line}`);
+  client.owner = atSign;
+}
+
+export async function startTestPlatform(t: TestContext, options: TestPlatformOptions = {}): Promise<TestPlatform> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-platform-'));
+  const platform = await startPlatform({
+    dataDir,
+    tuning: { logger: silentLogger, ...options.tuning },
+  });
+  const clients: LineClient[] = [];
+  const cramSecrets = new Map<string, string>();
+  let atKeysDir: string | undefined;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    for (const client of clients) client.destroy();
+    await platform.close();
+    if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (atKeysDir !== undefined) fs.rmSync(atKeysDir, { recursive: true, force: true });
+  };
+  t.after(close);
+  try {
+    const wanted = options.demo;
+    const demo = wanted === true ? DEMO_ATSIGNS : DEMO_ATSIGNS.filter((entry) => wanted?.includes(entry.atSign) === true);
+    for (const entry of demo) await platform.registerAtSign(entry.atSign, entry);
+    for (const atSign of options.atSigns ?? []) {
+      const registered = await platform.registerAtSign(atSign);
+      if (registered.cramSecret !== undefined) cramSecrets.set(registered.atSign, registered.cramSecret);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const port = (atSign: string) => {
+    const server = platform.server(atSign);
+    if (server === undefined) throw new Error(`${atSign} is not hosted`);
+    return server.port;
+  };
+  const connect = async (atSign: string, clientOptions: Partial<LineClientOptions> = {}) => {
+    const client = await LineClient.connect(port(atSign), { ca: platform.ca, ...clientOptions });
+    clients.push(client);
+    return client;
+  };
+  return {
+    platform,
+    dataDir,
+    ca: platform.ca,
+    cramSecrets,
+    atKeysFiles() {
+      atKeysDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-atkeys-'));
+      return writeDemoAtKeysFiles(atKeysDir);
+    },
+    port,
+    connect,
+    async pkamClient(atSign) {
+      const client = await connect(atSign);
+      await pkamLogin(client, atSign, demoKeysOf(atSign).pkamPrivateKey);
+      return client;
+    },
+    async cramClient(atSign, secret) {
+      const client = await connect(atSign);
+      const cramSecret = secret ?? cramSecrets.get(atSign) ?? demoKeys[atSign]?.cramSecret;
+      if (cramSecret === undefined) throw new Error(`no CRAM secret known for ${atSign}`);
+      await cramLogin(client, atSign, cramSecret);
+      return client;
+    },
+    close,
+  };
+}
