@@ -3,5 +3,8 @@
  * module file and one line here.
  */
 import type { CliCommandModule } from './command-module.js';
+import { serverCommand } from './server-command.js';
 
-export const CLI_COMMAND_MODULES: readonly CliCommandModule[] = [];
+export const CLI_COMMAND_MODULES: readonly CliCommandModule[] = [
+  serverCommand,
+];
