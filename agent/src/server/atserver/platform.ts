@@ -102,7 +102,8 @@ class RunningPlatform implements Platform {
   readonly #records = new Map<string, AtSignRecord>();
   #directory: DirectoryServer | undefined;
   #rootPort = 0;
-  #registering: Promise<unknown> = Promise.resolve();
+  /** Registrations in flight, per atSign (a second call for the same atSign waits for the first). */
+  readonly #registering = new Map<string, Promise<RegisteredAtSign>>();
   #closing: Promise<void> | undefined;
 
   constructor(init: { dataDir: string; host: string; listenHost: string | undefined; tls: ServerTls; registry: DirectoryRegistry; tuning: ResolvedTuning }) {
@@ -149,22 +150,28 @@ class RunningPlatform implements Platform {
 
   /** Starts every atSign recorded by an earlier run. */
   async resumeRecorded(records: Readonly<Record<string, AtSignRecord>>): Promise<void> {
-    for (const [atSign, record] of Object.entries(records)) {
-      this.#records.set(atSign, record);
-      await this.#start(atSign, record, {});
+    for (const [atSign, record] of Object.entries(records)) this.#records.set(atSign, record);
+    await settleAll(Object.entries(records).map(([atSign, record]) => this.#start(atSign, record, {})));
+  }
+
+  async registerAtSign(rawAtSign: string, keys: AtSignKeys = {}): Promise<RegisteredAtSign> {
+    const atSign = normalizeAtSign(rawAtSign);
+    for (;;) {
+      const inFlight = this.#registering.get(atSign);
+      if (inFlight === undefined) break;
+      await inFlight.catch(() => undefined);
+    }
+    const run = this.#register(atSign, keys);
+    this.#registering.set(atSign, run);
+    try {
+      return await run;
+    } finally {
+      this.#registering.delete(atSign);
     }
   }
 
-  registerAtSign(atSign: string, keys: AtSignKeys = {}): Promise<RegisteredAtSign> {
-    // One registration at a time: each may rewrite platform.json.
-    const run = this.#registering.then(() => this.#register(atSign, keys));
-    this.#registering = run.catch(() => undefined);
-    return run;
-  }
-
-  async #register(rawAtSign: string, keys: AtSignKeys): Promise<RegisteredAtSign> {
+  async #register(atSign: string, keys: AtSignKeys): Promise<RegisteredAtSign> {
     if (this.#closing !== undefined) throw new Error('the platform is shutting down');
-    const atSign = normalizeAtSign(rawAtSign);
     const running = this.#servers.get(atSign);
     if (running !== undefined) {
       this.#applyKeys(running, keys);
@@ -240,7 +247,7 @@ class RunningPlatform implements Platform {
   }
 
   async #close(): Promise<void> {
-    await this.#registering;
+    await Promise.allSettled(this.#registering.values());
     const results = await Promise.allSettled([
       ...[...this.#servers.values()].map((server) => server.close()),
       this.#directory?.close() ?? Promise.resolve(),
@@ -249,6 +256,13 @@ class RunningPlatform implements Platform {
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
   }
+}
+
+/** Waits for every promise; rejects with the first failure once all have settled. */
+async function settleAll(work: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
 }
 
 /** Starts a platform: TLS material, directory, every recorded atSign, then the requested ones. */
@@ -269,10 +283,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await platform.startDirectory(options.rootPort, state.rootPort);
     if (state.rootPort !== platform.rootPort) platform.saveState();
     await platform.resumeRecorded(state.atSigns);
-    if (options.demo === true) {
-      for (const demo of DEMO_ATSIGNS) await platform.registerAtSign(demo.atSign, demo);
-    }
-    for (const atSign of options.atSigns ?? []) await platform.registerAtSign(atSign);
+    // In parallel: a first start generates a signing key pair per atSign.
+    if (options.demo === true) await settleAll(DEMO_ATSIGNS.map((demo) => platform.registerAtSign(demo.atSign, demo)));
+    await settleAll((options.atSigns ?? []).map((atSign) => platform.registerAtSign(atSign)));
     return platform;
   } catch (error) {
     await platform.close().catch(() => undefined);
