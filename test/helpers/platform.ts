@@ -13,7 +13,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { TestContext } from 'node:test';
 import { RsaPrivateKey, cramDigest } from '../../agent/src/crypto/index.js';
 import { startPlatform, silentLogger, type AtServerTuning, type Platform } from '../../agent/src/server/index.js';
 import { DEMO_ATSIGNS } from '../../agent/src/server/demo/index.js';
@@ -98,7 +97,12 @@ export async function cramLogin(client: LineClient, atSign: string, secret: stri
   client.owner = atSign;
 }
 
-export async function startTestPlatform(t: TestContext, options: TestPlatformOptions = {}): Promise<TestPlatform> {
+/** Where cleanup is registered: a test's `t`; null when the caller calls `close()` itself (e.g. in a describe's after hook). */
+export interface CleanupScope {
+  after(fn: () => unknown): void;
+}
+
+export async function startTestPlatform(t: CleanupScope | null, options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-platform-'));
   const platform = await startPlatform({
@@ -117,7 +121,7 @@ export async function startTestPlatform(t: TestContext, options: TestPlatformOpt
     if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
     if (atKeysDir !== undefined) fs.rmSync(atKeysDir, { recursive: true, force: true });
   };
-  t.after(close);
+  t?.after(close);
   try {
     const wanted = options.demo;
     const demo = wanted === true ? DEMO_ATSIGNS : DEMO_ATSIGNS.filter((entry) => wanted?.includes(entry.atSign) === true);
