@@ -4,6 +4,7 @@
  */
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
+import type { NotificationSettings } from './notifications/notification-settings.js';
 
 export interface AtServerLimits {
   /** Inbound connections open at once; the next one gets AT0012 (reference: 200). */
@@ -93,6 +94,8 @@ export interface AtServerTuning {
   readonly logger?: AtServerLogger;
   /** Version reported by `info` and `stats:7`. */
   readonly version?: string;
+  /** The notification stack's settings (defaults in notifications/notification-settings.ts). */
+  readonly notifications?: Partial<NotificationSettings>;
 }
 
 export interface ResolvedTuning {
@@ -101,6 +104,8 @@ export interface ResolvedTuning {
   readonly clock: Clock;
   readonly logger: AtServerLogger;
   readonly version: string;
+  /** As given: the notification module applies its defaults. */
+  readonly notifications: Partial<NotificationSettings>;
 }
 
 /** The version string `info` reports: the reference server's, which SDKs compare against. */
@@ -113,5 +118,6 @@ export function resolveTuning(tuning: AtServerTuning = {}): ResolvedTuning {
     clock: tuning.clock ?? systemClock,
     logger: tuning.logger ?? consoleLogger,
     version: tuning.version ?? SERVER_VERSION,
+    notifications: tuning.notifications ?? {},
   };
 }
