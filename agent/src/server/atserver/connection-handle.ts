@@ -20,6 +20,8 @@ export interface ConnectionHandle {
   push(text: string): boolean;
   /** Bytes written but not yet taken by the peer. */
   readonly pendingOutputBytes: number;
+  /** Runs each time the peer has taken what was waiting (after `push` filled the socket). */
+  onDrain(listener: () => void): void;
   readonly closed: boolean;
   close(): void;
   /** Runs once when the connection closes (for whatever reason). */

@@ -49,6 +49,7 @@ export class InboundConnection implements ConnectionHandle {
   readonly #splitter: LineSplitter;
   readonly #queue: Buffer[] = [];
   readonly #closeListeners: Array<() => void> = [];
+  #drainListeners: Array<() => void> | undefined;
   #processing = false;
   #outputBlocked = false;
   #closing = false;
@@ -65,6 +66,7 @@ export class InboundConnection implements ConnectionHandle {
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('drain', () => {
       this.#outputBlocked = false;
+      if (this.#drainListeners !== undefined) for (const listener of this.#drainListeners) listener();
       this.#pump();
     });
     socket.on('error', () => socket.destroy());
@@ -94,6 +96,10 @@ export class InboundConnection implements ConnectionHandle {
     if (this.closed || this.#socket.writableLength > MAX_PUSH_BACKLOG_BYTES) return false;
     if (!this.#socket.write(text)) this.#outputBlocked = true;
     return true;
+  }
+
+  onDrain(listener: () => void): void {
+    (this.#drainListeners ??= []).push(listener);
   }
 
   onClose(listener: () => void): void {
