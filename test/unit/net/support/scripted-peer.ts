@@ -132,6 +132,8 @@ export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<S
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
         lines.push(line);
+        // A client's polite `@exit` at the end needs no script step.
+        if (line === '@exit' && (script[step] === undefined || !matches(script[step]!.expect, line))) continue;
         const current = script[step++];
         if (openSteps > 0) problems.push(`connection ${index}: ${JSON.stringify(line)} arrived before the previous reply (pipelined)`);
         if (current?.reply !== undefined) openSteps++;

@@ -1,0 +1,121 @@
+/**
+ * The authenticated link to the client's own atServer: find it through the atDirectory,
+ * connect, authenticate; and again after every drop. `openAuthenticated` makes one such
+ * connection (the monitor uses it directly); `ServerSession` keeps one for commands,
+ * reconnecting lazily when a command finds it gone.
+ */
+import type { RsaPrivateKey } from '../crypto/index.js';
+import { AtConnection, ConnectError, retryWithBackoff, type AtDirectory, type BackoffOptions, type CommandOptions } from '../net/index.js';
+import { AtServerError, isAtSignNotFound } from '../protocol/index.js';
+import { authenticateWithPkam, type PkamOptions } from './auth.js';
+
+export interface SessionSettings {
+  readonly atSign: string;
+  readonly directory: AtDirectory;
+  readonly pkamPrivateKey: RsaPrivateKey;
+  readonly pkam: PkamOptions;
+  readonly ca: Buffer | undefined;
+  readonly connectTimeoutMs: number;
+  readonly commandTimeoutMs: number;
+  readonly reconnect: BackoffOptions;
+}
+
+/** Errors that another attempt will not fix: wrong keys, unknown atSign, refused enrollment. */
+export function isPermanentFailure(error: unknown): boolean {
+  if (isAtSignNotFound(error)) return true;
+  return error instanceof AtServerError && (error.code === 'AT0401' || /^AT002[5-9]$/.test(error.code));
+}
+
+/** One connection to the atSign's own server, authenticated with PKAM. */
+export async function openAuthenticated(settings: SessionSettings): Promise<AtConnection> {
+  const address = await settings.directory.resolve(settings.atSign);
+  let connection: AtConnection;
+  try {
+    connection = await AtConnection.open({
+      host: address.host,
+      port: address.port,
+      ca: settings.ca,
+      connectTimeoutMs: settings.connectTimeoutMs,
+      commandTimeoutMs: settings.commandTimeoutMs,
+    });
+  } catch (error) {
+    // The atServer may have moved: ask the directory again next time.
+    if (error instanceof ConnectError) settings.directory.invalidate(settings.atSign);
+    throw error;
+  }
+  try {
+    await authenticateWithPkam(connection, settings.atSign, settings.pkamPrivateKey, settings.pkam);
+  } catch (error) {
+    connection.destroy();
+    throw error;
+  }
+  return connection;
+}
+
+export type ConnectedListener = (connection: AtConnection) => void;
+
+/** The command connection, re-established on demand with backoff. */
+export class ServerSession {
+  readonly #settings: SessionSettings;
+  readonly #connectAttempts: number;
+  #current: AtConnection | undefined;
+  #opening: Promise<AtConnection> | undefined;
+  #closed = false;
+  readonly #connectedListeners = new Set<ConnectedListener>();
+
+  /** `connectAttempts`: how many times a command tries to (re)connect before it fails. */
+  constructor(settings: SessionSettings, connectAttempts = 5) {
+    this.#settings = settings;
+    this.#connectAttempts = connectAttempts;
+  }
+
+  onConnected(listener: ConnectedListener): () => void {
+    this.#connectedListeners.add(listener);
+    return () => this.#connectedListeners.delete(listener);
+  }
+
+  /** The live authenticated connection, (re)connecting if there is none. */
+  connection(): Promise<AtConnection> {
+    const current = this.#current;
+    if (current !== undefined && current.isOpen) return Promise.resolve(current);
+    this.#opening ??= this.#open().finally(() => (this.#opening = undefined));
+    return this.#opening;
+  }
+
+  /** The response text of one command (see AtConnection.execute). */
+  execute(command: string, options?: CommandOptions): Promise<string> {
+    const current = this.#current;
+    if (current !== undefined && current.isOpen) return current.execute(command, options);
+    return this.connection().then((connection) => connection.execute(command, options));
+  }
+
+  /** The `data:` payload of one command; the server's error as AtServerError. */
+  data(command: string, options?: CommandOptions): Promise<string> {
+    const current = this.#current;
+    if (current !== undefined && current.isOpen) return current.data(command, options);
+    return this.connection().then((connection) => connection.data(command, options));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const opening = this.#opening;
+    if (opening !== undefined) await opening.then((connection) => connection.close(), () => undefined);
+    await this.#current?.close();
+    this.#current = undefined;
+  }
+
+  async #open(): Promise<AtConnection> {
+    const connection = await retryWithBackoff(() => openAuthenticated(this.#settings), {
+      maxAttempts: this.#connectAttempts,
+      backoff: this.#settings.reconnect,
+      shouldRetry: (error) => !isPermanentFailure(error) && !this.#closed,
+    });
+    if (this.#closed) {
+      await connection.close();
+      throw new ConnectError(connection.host, connection.port, 'the client was closed while connecting');
+    }
+    this.#current = connection;
+    for (const listener of this.#connectedListeners) listener(connection);
+    return connection;
+  }
+}
