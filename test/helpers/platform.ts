@@ -85,16 +85,22 @@ export interface TestPlatform {
 export async function pkamLogin(client: LineClient, atSign: string, privateKeyBase64: string): Promise<void> {
   const challenge = await client.data(`from:${atSign}`);
   const signature = RsaPrivateKey.fromBase64(privateKeyBase64).signText(challenge);
-  const reply = await client.send(`pkam:${signature}`, `${atSign}@`);
-  if (reply.line !== 'data:success') throw new Error(`pkam failed: ${reply.line}`);
+  await expectSuccess(client, `pkam:${signature}`, atSign);
+}
+
+/** Sends an auth command; on `data:success` reads the owner prompt and marks the client authenticated. */
+async function expectSuccess(client: LineClient, command: string, atSign: string): Promise<void> {
+  await client.write(`${command}\n`);
+  const line = await client.readUntil('\n');
+  if (line !== 'data:success') throw new Error(`${command.split(':')[0]} failed: ${line}`);
+  const prompt = await client.readExactly(atSign.length + 1);
+  if (prompt !== `${atSign}@`) throw new Error(`expected the prompt ${atSign}@, got ${prompt}`);
   client.owner = atSign;
 }
 
 export async function cramLogin(client: LineClient, atSign: string, secret: string): Promise<void> {
   const challenge = await client.data(`from:${atSign}`);
-  const reply = await client.send(`cram:${cramDigest(secret, challenge)}`, `${atSign}@`);
-  if (reply.line !== 'data:success') throw new Error(`cram failed: ${reply.line}`);
-  client.owner = atSign;
+  await expectSuccess(client, `cram:${cramDigest(secret, challenge)}`, atSign);
 }
 
 /** Where cleanup is registered: a test's `t`; null when the caller calls `close()` itself (e.g. in a describe's after hook). */
