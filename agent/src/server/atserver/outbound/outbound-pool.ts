@@ -141,7 +141,11 @@ export class OutboundPool {
       try {
         await this.#options.afterConnect(connection);
       } catch (error) {
-        // A failed refresh must not stop the real work; the connection may be gone though.
+        // A failed refresh must not stop the real work, unless it took the connection with it
+        // (a remote that does not answer: AT0023).
+        if (connection.closed) {
+          throw error instanceof AtServerVerbError ? error : new AtServerVerbError('AT0004', `connection to ${remoteAtSign} failed`, { close: false });
+        }
         this.#options.logger.warn(`public key refresh for ${remoteAtSign} failed: ${(error as Error).message}`);
       }
     }
