@@ -132,7 +132,7 @@ export class InboundConnection implements ConnectionHandle {
       lines = this.#splitter.push(chunk);
     } catch (error) {
       if (!(error instanceof LineTooLongError)) throw error;
-      this.#writeAndClose(this.#errorText(new AtServerVerbError('AT0005', `Buffer limit exceeded: ${error.message}`)));
+      this.#writeAndClose(this.#errorText(new AtServerVerbError('AT0005', error.message)));
       return;
     }
     if (lines.length === 0) return;
