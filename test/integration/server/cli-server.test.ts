@@ -1,0 +1,127 @@
+/**
+ * `atagent server` end to end, as a child process: ready.json, the CRAM secret printed once,
+ * kill -9 in the middle of a stream of writes losing nothing that was acknowledged, a restart
+ * on the same ports, SIGTERM shutting down cleanly with exit code 0.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineClient } from '../../helpers/line-client.js';
+import { cramLogin } from '../../helpers/platform.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ATSIGN = '@crashtest';
+
+interface Ready {
+  readonly root: string;
+  readonly ca: string;
+  readonly atSigns: Record<string, string>;
+}
+
+interface Server {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly ready: Ready;
+}
+
+async function startServer(dataDir: string, extra: string[] = []): Promise<Server> {
+  fs.rmSync(path.join(dataDir, 'ready.json'), { force: true });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=atagent:source', '--import', 'tsx', 'agent/src/cli/main.ts', 'server', '--data-dir', dataDir, '--atsign', ATSIGN, ...extra],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  await new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (output.includes('atagent server: root')) resolve();
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => reject(new Error(`server exited (${code}) before it was ready:\n${output}`)));
+  });
+  const ready = JSON.parse(fs.readFileSync(path.join(dataDir, 'ready.json'), 'utf8')) as Ready;
+  return { child, output: () => output, ready };
+}
+
+function portOf(address: string | undefined): number {
+  return Number(address?.split(':')[1]);
+}
+
+describe('atagent server (CLI)', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-cli-server-'));
+  let secret = '';
+  let firstReady: Ready;
+  const acknowledged = new Map<string, string>();
+  const running: ChildProcess[] = [];
+
+  after(() => {
+    for (const child of running) child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  before(async () => {
+    const server = await startServer(dataDir);
+    running.push(server.child);
+    firstReady = server.ready;
+    const printed = /CRAM secret \(shown once\): ([0-9a-f]{128})/.exec(server.output());
+    assert.ok(printed?.[1] !== undefined, server.output());
+    secret = printed[1];
+    // 2000 writes sent in one burst; the process is killed while it works through them.
+    // Every write whose answer arrived is acknowledged and must survive.
+    const client = await LineClient.connect(portOf(server.ready.atSigns[ATSIGN]), { ca: fs.readFileSync(server.ready.ca, 'utf8') });
+    await cramLogin(client, ATSIGN, secret);
+    const exited = once(server.child, 'exit');
+    void client.write(Array.from({ length: 2000 }, (_, i) => `update:key${i}${ATSIGN} value-${i}\n`).join('')).catch(() => undefined);
+    for (let i = 0; ; i++) {
+      const reply = await client.read().catch(() => undefined);
+      if (reply === undefined) break;
+      assert.match(reply.line, /^data:\d+$/);
+      acknowledged.set(`key${i}${ATSIGN}`, `value-${i}`);
+      if (i === 300) server.child.kill('SIGKILL');
+    }
+    await exited;
+    client.destroy();
+  });
+
+  test('ready.json names the root, the CA and every atSign', () => {
+    assert.match(firstReady.root, /^localhost:\d+$/);
+    assert.ok(fs.readFileSync(firstReady.ca, 'utf8').includes('BEGIN CERTIFICATE'));
+    assert.match(firstReady.atSigns[ATSIGN] ?? '', /^localhost:\d+$/);
+  });
+
+  test('after kill -9: every acknowledged write is there, same ports, the secret is not printed again', async () => {
+    assert.ok(acknowledged.size > 300 && acknowledged.size < 2000, `${acknowledged.size} writes acknowledged`);
+    const server = await startServer(dataDir);
+    running.push(server.child);
+    assert.deepEqual(server.ready, firstReady);
+    assert.ok(!server.output().includes(secret), 'the CRAM secret was printed again');
+    assert.ok(!server.output().includes('CRAM secret'));
+    const client = await LineClient.connect(portOf(server.ready.atSigns[ATSIGN]), { ca: fs.readFileSync(server.ready.ca, 'utf8') });
+    await cramLogin(client, ATSIGN, secret);
+    for (const [key, value] of acknowledged) assert.equal(await client.data(`llookup:${key}`), value, key);
+    await client.data(`update:aftercrash${ATSIGN} still-here`);
+    client.destroy();
+    server.child.kill('SIGTERM');
+    const [code] = (await once(server.child, 'exit')) as [number | null];
+    assert.equal(code, 0, server.output());
+  });
+
+  test('after SIGTERM the data written before it is there', async () => {
+    const server = await startServer(dataDir);
+    running.push(server.child);
+    const client = await LineClient.connect(portOf(server.ready.atSigns[ATSIGN]), { ca: fs.readFileSync(server.ready.ca, 'utf8') });
+    await cramLogin(client, ATSIGN, secret);
+    assert.equal(await client.data(`llookup:aftercrash${ATSIGN}`), 'still-here');
+    client.destroy();
+    server.child.kill('SIGINT');
+    const [code] = (await once(server.child, 'exit')) as [number | null];
+    assert.equal(code, 0);
+  });
+});
