@@ -78,6 +78,12 @@ export interface TestPlatform {
   pkamClient(atSign: string): Promise<LineClient>;
   /** A raw client authenticated with CRAM. */
   cramClient(atSign: string, secret?: string): Promise<LineClient>;
+  /**
+   * A raw client pol-authenticated on `atSign`'s server as `asAtSign` (another hosted atSign):
+   * it presents the platform's server certificate and has `asAtSign`'s server publish the
+   * signed proof, as that server would during a real handshake.
+   */
+  polClient(atSign: string, asAtSign: string): Promise<LineClient>;
   close(): Promise<void>;
 }
 
@@ -171,6 +177,20 @@ export async function startTestPlatform(t: CleanupScope | null, options: TestPla
       const cramSecret = secret ?? cramSecrets.get(atSign) ?? demoKeys[atSign]?.cramSecret;
       if (cramSecret === undefined) throw new Error(`no CRAM secret known for ${atSign}`);
       await cramLogin(client, atSign, cramSecret);
+      return client;
+    },
+    async polClient(atSign, asAtSign) {
+      const cert = fs.readFileSync(path.join(dataDir, 'tls', 'server-cert.pem'), 'utf8');
+      const key = fs.readFileSync(path.join(dataDir, 'tls', 'server-key.pem'), 'utf8');
+      const client = await connect(atSign, { cert, key });
+      const [, sessionKey, proof] = (await client.data(`from:${asAtSign}`)).split(':');
+      const caller = platform.server(asAtSign);
+      if (caller === undefined || sessionKey === undefined || proof === undefined) throw new Error(`cannot pose as ${asAtSign}`);
+      caller.proofs.put(`public:${sessionKey}`, caller.signingKey.signText(proof));
+      await client.write('pol\n');
+      const reply = await client.readExactly(asAtSign.length + 1);
+      if (reply !== `${asAtSign}@`) throw new Error(`pol failed: ${reply}${client.unread}`);
+      client.pol = asAtSign;
       return client;
     },
     close,
