@@ -3,8 +3,22 @@
  * module file and one line here.
  */
 import type { CliCommandModule } from './command-module.js';
+import { deleteCommand } from './commands/delete.js';
+import { execCommand } from './commands/exec.js';
+import { getCommand } from './commands/get.js';
+import { monitorCommand } from './commands/monitor.js';
+import { notifyCommand } from './commands/notify.js';
+import { putCommand } from './commands/put.js';
+import { scanCommand } from './commands/scan.js';
 import { serverCommand } from './server-command.js';
 
 export const CLI_COMMAND_MODULES: readonly CliCommandModule[] = [
+  getCommand,
+  putCommand,
+  deleteCommand,
+  scanCommand,
+  notifyCommand,
+  monitorCommand,
+  execCommand,
   serverCommand,
 ];

@@ -8,7 +8,7 @@ import { CLI_COMMAND_MODULES } from './commands.js';
 export function buildProgram(): Command {
   const program = new Command('atagent')
     .description('End-to-end-encrypted IoT agent for the atsign @platform')
-    .showHelpAfterError();
+    .showHelpAfterError('(run with --help for usage)');
   for (const module of CLI_COMMAND_MODULES) module.register(program);
   return program;
 }

@@ -9,6 +9,8 @@
  *   notification ids already delivered are dropped (two different ids for one change, e.g.
  *   autoNotify plus an explicit notify, are both delivered: they are two notifications).
  * - Delivery is in arrival order, decrypted, as events and through async iterators.
+ *   Notifications that arrive before anyone listens (right after start()) are held until
+ *   the first listener or iterator, so none is lost in between.
  */
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -66,6 +68,9 @@ export interface MonitorDependencies {
  */
 const STATS_RESUME_MARGIN_MS = 5_000;
 
+/** Notifications kept for a listener that has not come yet; beyond this the oldest are kept. */
+const MAX_HELD = 10_000;
+
 export interface MonitorEvents {
   notification: [ReceivedNotification];
   /** A monitor connection is up (first start or after a reconnect). */
@@ -76,6 +81,8 @@ export interface MonitorEvents {
   reconnectFailed: [Error, number];
   /** A failure another attempt cannot fix (bad keys, refused monitor): the monitor has stopped. */
   failed: [Error];
+  /** EventEmitter's own: a listener is about to be added. */
+  newListener: [string | symbol, (...args: never[]) => void];
 }
 
 export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterable<ReceivedNotification> {
@@ -91,12 +98,25 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
   #failure: Error | undefined;
   #running: Promise<void> | undefined;
   #delivered = 0;
+  /** Decoded notifications waiting for the first listener. */
+  #held: ReceivedNotification[] = [];
 
   constructor(settings: MonitorSettings, deps: MonitorDependencies) {
     super();
     this.#settings = settings;
     this.#deps = deps;
     this.#lastEpochMillis = settings.fromEpochMillis;
+    this.on('newListener', (event: string | symbol) => {
+      // The listener is added after this event: hand over what was held once it is.
+      if (event === 'notification' && this.#held.length > 0) queueMicrotask(() => this.#releaseHeld());
+    });
+  }
+
+  #releaseHeld(): void {
+    if (this.listenerCount('notification') === 0) return;
+    const held = this.#held;
+    this.#held = [];
+    for (const notification of held) this.emit('notification', notification);
   }
 
   /** Server epoch of the newest notification delivered (what a resume starts from). */
@@ -316,6 +336,11 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
     this.#delivery = this.#delivery.then(async () => {
       const received = await decoding;
       this.#delivered++;
+      if (this.listenerCount('notification') === 0 || this.#held.length > 0) {
+        if (this.#held.length < MAX_HELD) this.#held.push(received);
+        this.#releaseHeld();
+        return;
+      }
       this.emit('notification', received);
     });
   }

@@ -1,0 +1,68 @@
+/**
+ * The flags every command that talks to an atServer shares, and the AtClient they describe:
+ * `--atsign`, `--keys FILE`, `--root host:port`, `--ca FILE`, `--namespace`, `--debug`.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { AtClient } from '../client/index.js';
+import { defaultAtKeysPath } from '../crypto/index.js';
+import { DEFAULT_ROOT } from '../net/index.js';
+import { normalizeAtSign } from '../protocol/index.js';
+import { CliUsageError } from './run-action.js';
+
+export interface ClientFlags {
+  readonly atsign?: string | undefined;
+  readonly keys?: string | undefined;
+  readonly root: string;
+  readonly ca?: string | undefined;
+  readonly namespace?: string | undefined;
+  readonly debug?: boolean | undefined;
+}
+
+/** Adds the connection flags to `command`. */
+export function withClientOptions(command: Command): Command {
+  return command
+    .option('-a, --atsign <atSign>', 'your atSign (default: $ATAGENT_ATSIGN)')
+    .option('-k, --keys <file>', 'your .atKeys file (default: ~/.atsign/keys/@<atsign>_key.atKeys)')
+    .option('-r, --root <host:port>', 'atDirectory (proxy:host:port to skip it)', process.env['ATAGENT_ROOT'] ?? DEFAULT_ROOT)
+    .option('--ca <file>', 'trust this CA certificate (PEM) instead of the system CAs')
+    .option('-n, --namespace <namespace>', 'namespace appended to short key names')
+    .option('--debug', 'print stack traces with errors');
+}
+
+/** The atSign the flags name, normalised; a usage error if there is none. */
+export function atSignOf(flags: ClientFlags): string {
+  const atSign = flags.atsign ?? process.env['ATAGENT_ATSIGN'];
+  if (atSign === undefined || atSign === '') throw new CliUsageError('which atSign? pass --atsign @yours (or set ATAGENT_ATSIGN)');
+  return normalizeAtSign(atSign);
+}
+
+/** Connects and authenticates the client the flags describe. */
+export async function openClient(flags: ClientFlags): Promise<AtClient> {
+  const atSign = atSignOf(flags);
+  return AtClient.create(atSign, flags.namespace, {
+    root: flags.root,
+    keysFile: flags.keys ?? defaultAtKeysPath(atSign),
+    ...(flags.ca === undefined ? {} : { ca: flags.ca }),
+  });
+}
+
+/** Runs `body` with a connected client and always closes it. */
+export async function withClient<T>(flags: ClientFlags, body: (client: AtClient) => Promise<T>): Promise<T> {
+  const client = await openClient(flags);
+  try {
+    return await body(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Parses an integer flag value, naming the flag in the error. */
+export function integerFlag(name: string, minimum = 0): (value: string) => number {
+  return (value: string) => {
+    const number = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(number) || number < minimum) {
+      throw new InvalidArgumentError(`${name} must be an integer >= ${minimum}`);
+    }
+    return number;
+  };
+}
