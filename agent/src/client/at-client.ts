@@ -113,7 +113,11 @@ export interface NotifyKeyParams extends NotifyCommon, PutOptions {
 export interface NotifyTextParams extends NotifyCommon {
   readonly text: string;
   readonly recipient: string;
-  /** Encrypt the text with the shared key. Default true. */
+  /**
+   * Encrypt the text with the shared key. Default true. Text messages cannot carry an
+   * ivNonce (servers drop their metadata), so they use the legacy zero IV: put anything
+   * sensitive in a key notification's value instead.
+   */
   readonly encrypt?: boolean | undefined;
 }
 
@@ -451,7 +455,7 @@ export class AtClient {
     };
     if ('text' in params) {
       if (params.encrypt === false) return { ...common, text: params.text, recipient: params.recipient, metadata: { isEncrypted: false } };
-      const encrypted = await this.#parts.codec.encryptFor(params.recipient, params.text);
+      const encrypted = await this.#parts.codec.encryptText(params.recipient, params.text);
       return { ...common, text: encrypted.value, recipient: params.recipient, metadata: encrypted.metadata };
     }
     const atKey = this.#resolver.resolve(params.key);

@@ -90,11 +90,24 @@ export class ValueCodec {
     throw new DecryptionError(key.text, `only ${this.#settings.atSign} can write its keys, not ${key.sharedBy}'s`);
   }
 
-  /** Encrypts text for `recipient` (notification values and texts). */
+  /** Encrypts a notification value for `recipient`, as a shared value. */
   async encryptFor(recipient: string, text: string): Promise<EncodedValue> {
     if (normalizeAtSign(recipient) === this.#settings.atSign) return this.#encrypt(this.#settings.keys.selfEncryptionKey, text, false, {});
     const shared = await this.#sharedKeys.outgoing(recipient);
     return this.#encrypt(shared.key, text, false, { sharedKeyEnc: shared.sharedKeyEnc, pubKeyCS: shared.pubKeyCS });
+  }
+
+  /**
+   * Encrypts the text of a text message. Servers keep only `isEncrypted` of a text
+   * message's metadata (server.md §6.3), so no `ivNonce` can reach the recipient: the text
+   * is encrypted the legacy way, zero IV under the pair's shared key, which every SDK reads.
+   * Fixed-IV CTR reveals how two such texts differ; send anything sensitive as a key
+   * notification (random IV) instead.
+   */
+  async encryptText(recipient: string, text: string): Promise<EncodedValue> {
+    const aes =
+      normalizeAtSign(recipient) === this.#settings.atSign ? this.#settings.keys.selfEncryptionKey : (await this.#sharedKeys.outgoing(recipient)).key;
+    return { value: aes.encryptText(text, ZERO_IV), metadata: { isEncrypted: true } };
   }
 
   #encodePublic(text: string, isBinary: boolean): EncodedValue {
