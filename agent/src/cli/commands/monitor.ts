@@ -35,6 +35,8 @@ export function notificationJsonLine(notification: ReceivedNotification): string
 async function monitor(regex: string | undefined, flags: MonitorFlags): Promise<void> {
   await withClient(flags, async (client) => {
     const running = await client.startMonitor({ regex, fromEpochMillis: flags.fromEpoch, includeStats: flags.stats });
+    // On stderr, so stdout stays one JSON line per notification; scripts can wait for it.
+    process.stderr.write(`atagent: monitoring ${client.atSign}${regex === undefined ? '' : ` (${regex})`}\n`);
     let counted = 0;
     const enough = new Promise<void>((resolve) => {
       running.on('notification', (notification) => {
