@@ -45,6 +45,7 @@ import { resolvePreferences, type AtClientPreferences, type ResolvedPreferences 
 import { PublicKeyCache } from './public-keys.js';
 import { openAuthenticated, ServerSession, type SessionSettings } from './session.js';
 import { SharedKeyStore } from './shared-keys.js';
+import { encryptedUpdateCommand } from './update-text.js';
 import { keyRole, ValueCodec, type AtValueData } from './value-codec.js';
 
 /** Metadata an application sets on a value (the rest is the client's business). */
@@ -271,7 +272,8 @@ export class AtClient {
     const atKey = this.#resolver.resolve(key);
     this.#requireOwn(atKey, 'put');
     const encoded = await this.#parts.codec.encode(atKey, value);
-    const command = updateCommand(atKey.text, encoded.value, { ...putMetadata(options), ...encoded.metadata });
+    const metadata = options === undefined ? encoded.metadata : { ...putMetadata(options), ...encoded.metadata };
+    const command = encoded.metadata.isEncrypted === true ? encryptedUpdateCommand(atKey, encoded.value, metadata) : updateCommand(atKey.text, encoded.value, metadata);
     return commitIdOf(await this.#parts.session.data(command));
   }
 

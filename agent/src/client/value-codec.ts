@@ -10,17 +10,10 @@
  * `ivNonce` values and legacy zero-IV values (Python and Java write those, and C writes
  * `ivNonce` without `isEncrypted:true`, so an `ivNonce` alone also means "encrypted").
  */
-import {
-  AtCryptoError,
-  base2e15,
-  decodeBase64,
-  ivFromBase64,
-  randomIv,
-  type AesKey,
-  type AtKeys,
-} from '../crypto/index.js';
+import { AtCryptoError, base2e15, decodeBase64, ivFromBase64, type AesKey, type AtKeys } from '../crypto/index.js';
 import { IllegalArgumentError, normalizeAtSign, type AtKey, type Metadata, type MetadataOptions } from '../protocol/index.js';
 import { DataSignatureError, DecryptionError } from './errors.js';
+import { IvSource } from './iv-source.js';
 import type { PublicKeyCache } from './public-keys.js';
 import type { IncomingKeyHints, SharedKeyStore } from './shared-keys.js';
 
@@ -63,6 +56,7 @@ export class ValueCodec {
   readonly #settings: CodecSettings;
   readonly #sharedKeys: SharedKeyStore;
   readonly #publicKeys: PublicKeyCache;
+  readonly #ivs = new IvSource();
 
   constructor(settings: CodecSettings, sharedKeys: SharedKeyStore, publicKeys: PublicKeyCache) {
     this.#settings = { ...settings, atSign: normalizeAtSign(settings.atSign) };
@@ -121,7 +115,7 @@ export class ValueCodec {
   }
 
   #encrypt(aes: AesKey, text: string, isBinary: boolean, extra: MetadataOptions): EncodedValue {
-    const iv = this.#settings.emitIvNonce ? randomIv() : ZERO_IV;
+    const iv = this.#settings.emitIvNonce ? this.#ivs.next() : ZERO_IV;
     const value = aes.encryptText(text, iv);
     return {
       value,
