@@ -45,6 +45,7 @@ import { resolvePreferences, type AtClientPreferences, type ResolvedPreferences 
 import { PublicKeyCache } from './public-keys.js';
 import { openAuthenticated, ServerSession, type SessionSettings } from './session.js';
 import { SharedKeyStore } from './shared-keys.js';
+import { batchCodec } from './batch-codec.js';
 import { encryptedUpdateCommand } from './update-text.js';
 import { keyRole, ValueCodec, type AtValueData } from './value-codec.js';
 
@@ -153,6 +154,9 @@ function putMetadata(options: PutOptions | undefined): MetadataOptions {
   };
 }
 
+/** Puts may ride in a `batch` with the puts queued behind them. */
+const BATCHABLE = { batchable: true } as const;
+
 function commitIdOf(payload: string): number | undefined {
   const id = Number(payload);
   return Number.isSafeInteger(id) ? id : undefined;
@@ -220,7 +224,7 @@ export class AtClient {
       commandTimeoutMs: preferences.commandTimeoutMs,
       reconnect: preferences.reconnect,
     };
-    const session = new ServerSession(sessionSettings);
+    const session = new ServerSession({ ...sessionSettings, batcher: batchCodec });
     const publicKeys = new PublicKeyCache(session, atSign, keys.encryptionPublicKey);
     const sharedKeys = new SharedKeyStore(session, publicKeys, {
       atSign,
@@ -274,7 +278,7 @@ export class AtClient {
     const encoded = await this.#parts.codec.encode(atKey, value);
     const metadata = options === undefined ? encoded.metadata : { ...putMetadata(options), ...encoded.metadata };
     const command = encoded.metadata.isEncrypted === true ? encryptedUpdateCommand(atKey, encoded.value, metadata) : updateCommand(atKey.text, encoded.value, metadata);
-    return commitIdOf(await this.#parts.session.data(command));
+    return commitIdOf(await this.#parts.session.data(command, BATCHABLE));
   }
 
   /** Reads and decrypts a value (and checks public values' signatures). */

@@ -5,7 +5,15 @@
  * reconnecting lazily when a command finds it gone.
  */
 import type { RsaPrivateKey } from '../crypto/index.js';
-import { AtConnection, ConnectError, retryWithBackoff, type AtDirectory, type BackoffOptions, type CommandOptions } from '../net/index.js';
+import {
+  AtConnection,
+  ConnectError,
+  retryWithBackoff,
+  type AtDirectory,
+  type BackoffOptions,
+  type CommandBatcher,
+  type CommandOptions,
+} from '../net/index.js';
 import { AtServerError, isAtSignNotFound } from '../protocol/index.js';
 import { authenticateWithPkam, type PkamOptions } from './auth.js';
 
@@ -18,6 +26,8 @@ export interface SessionSettings {
   readonly connectTimeoutMs: number;
   readonly commandTimeoutMs: number;
   readonly reconnect: BackoffOptions;
+  /** Combine queued puts into `batch` commands (the command connection does; monitors need not). */
+  readonly batcher?: CommandBatcher | undefined;
 }
 
 /** Errors that another attempt will not fix: wrong keys, unknown atSign, refused enrollment. */
@@ -37,6 +47,7 @@ export async function openAuthenticated(settings: SessionSettings): Promise<AtCo
       ca: settings.ca,
       connectTimeoutMs: settings.connectTimeoutMs,
       commandTimeoutMs: settings.commandTimeoutMs,
+      batcher: settings.batcher,
     });
   } catch (error) {
     // The atServer may have moved: ask the directory again next time.

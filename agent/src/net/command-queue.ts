@@ -29,6 +29,17 @@ export class CommandQueue<T> {
     return item;
   }
 
+  /** The next item, left in place. */
+  peek(): T | undefined {
+    return this.#head === this.#items.length ? undefined : this.#items[this.#head];
+  }
+
+  /** Puts `items` back at the front, in their order (they go out before anything queued). */
+  unshiftAll(items: readonly T[]): void {
+    this.#items = [...items, ...this.#items.slice(this.#head)];
+    this.#head = 0;
+  }
+
   /** Removes and returns everything still queued. */
   drain(): T[] {
     const rest = this.#items.slice(this.#head) as T[];

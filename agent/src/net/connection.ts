@@ -19,6 +19,26 @@ import { tlsConnectOptions, type TlsSettings } from './tls-options.js';
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
 
+/**
+ * Coalesces consecutive queued commands into one (the `batch` verb): with one command in
+ * flight per connection, a burst of puts would otherwise pay a round trip each. The
+ * connection only knows that commands marked `batchable` may be combined; the batcher knows
+ * the format.
+ */
+export interface CommandBatcher {
+  /** Most commands in one combined command. */
+  readonly maxCommands: number;
+  /** Most characters in one combined command. */
+  readonly maxLength: number;
+  /** The command that runs `commands` in order. */
+  combine(commands: readonly string[]): string;
+  /**
+   * The response each command would have had alone, in order; undefined when the server
+   * refused the combined command as a whole (then each is sent alone, and no more batches).
+   */
+  split(response: string, count: number): string[] | undefined;
+}
+
 export interface AtConnectionOptions extends TlsSettings {
   readonly host: string;
   readonly port: number;
@@ -28,6 +48,8 @@ export interface AtConnectionOptions extends TlsSettings {
   readonly commandTimeoutMs?: number | undefined;
   /** Default `atserver`; `line` for the atDirectory. */
   readonly framing?: Framing | undefined;
+  /** Combines queued `batchable` commands; none by default. */
+  readonly batcher?: CommandBatcher | undefined;
 }
 
 export interface CommandOptions {
@@ -35,10 +57,15 @@ export interface CommandOptions {
   readonly timeoutMs?: number | undefined;
   /** The reply is a bare `@name@` without newline (`pol`). */
   readonly bareReply?: boolean | undefined;
+  /** May be combined with neighbouring batchable commands (see CommandBatcher). */
+  readonly batchable?: boolean | undefined;
 }
 
 interface PendingCommand {
   readonly command: string;
+  readonly batchable: boolean;
+  /** Stands for several batchable commands (its resolve may put them back in the queue). */
+  readonly combined?: boolean;
   readonly expectReply: boolean;
   readonly bareReply: boolean;
   readonly timeoutMs: number;
@@ -70,12 +97,14 @@ export class AtConnection {
   /** Why the connection ended (first reason wins); undefined for a deliberate close. */
   #closeReason: Error | undefined;
   #socketError: Error | undefined;
+  #batcher: CommandBatcher | undefined;
 
   private constructor(socket: TLSSocket, options: AtConnectionOptions) {
     this.host = options.host;
     this.port = options.port;
     this.#socket = socket;
     this.#commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.#batcher = options.batcher;
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#reader = new ResponseReader(
       {
@@ -231,6 +260,7 @@ export class AtConnection {
     return new Promise((resolve, reject) => {
       this.#queue.push({
         command,
+        batchable: options.batchable === true,
         expectReply,
         bareReply: options.bareReply === true,
         timeoutMs: options.timeoutMs ?? this.#commandTimeoutMs,
@@ -243,8 +273,9 @@ export class AtConnection {
 
   #writeNext(): void {
     while (this.#inFlight === undefined && !this.#isClosed) {
-      const next = this.#queue.shift();
+      let next = this.#queue.shift();
       if (next === undefined) return;
+      if (next.batchable && this.#batcher !== undefined && this.#queue.peek()?.batchable === true) next = this.#combine(next, this.#batcher);
       this.#socket.write(`${next.command}\n`);
       if (!next.expectReply) {
         next.resolve('');
@@ -254,6 +285,41 @@ export class AtConnection {
       this.#reader.bareReply = next.bareReply;
       this.#timer = setTimeout(this.#onTimeout, next.timeoutMs);
     }
+  }
+
+  /** Takes `first` and the batchable commands right behind it into one combined command. */
+  #combine(first: PendingCommand, batcher: CommandBatcher): PendingCommand {
+    const parts = [first];
+    let length = first.command.length;
+    for (;;) {
+      const candidate = this.#queue.peek();
+      if (candidate === undefined || !candidate.batchable || parts.length >= batcher.maxCommands) break;
+      if (length + candidate.command.length > batcher.maxLength) break;
+      length += candidate.command.length;
+      parts.push(this.#queue.shift() as PendingCommand);
+    }
+    if (parts.length === 1) return first;
+    return {
+      command: batcher.combine(parts.map((part) => part.command)),
+      batchable: false,
+      combined: true,
+      expectReply: true,
+      bareReply: false,
+      timeoutMs: Math.max(...parts.map((part) => part.timeoutMs)),
+      resolve: (text) => {
+        const answers = batcher.split(text, parts.length);
+        if (answers === undefined) {
+          // The server does not take batches: send these one by one, and never batch again.
+          this.#batcher = undefined;
+          this.#queue.unshiftAll(parts);
+          return;
+        }
+        parts.forEach((part, index) => part.resolve(answers[index] as string));
+      },
+      reject: (error) => {
+        for (const part of parts) part.reject(error);
+      },
+    };
   }
 
   #onResponse(text: string): void {
@@ -268,6 +334,12 @@ export class AtConnection {
     }
     clearTimeout(this.#timer);
     this.#inFlight = undefined;
+    if (current.combined === true) {
+      // A refused batch puts its commands back at the front: resolve before writing on.
+      current.resolve(text);
+      this.#writeNext();
+      return;
+    }
     // The next command goes out before the caller's continuation runs: one less idle gap.
     this.#writeNext();
     current.resolve(text);
