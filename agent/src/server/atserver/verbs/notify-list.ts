@@ -1,0 +1,23 @@
+/**
+ * `notify:list[:<fromDate>[:<toDate>]][:<regex>]` (protocol.md §7.16): the owner's unexpired
+ * received notifications, or, on a pol-authenticated connection from @bob, what this server
+ * sent to @bob; `data:null` when there are none and on an unauthenticated connection.
+ */
+import { NOTIFICATIONS } from '../notifications/notification-module.js';
+import { notificationListJson } from '../notifications/notification-views.js';
+import { dataReply, NULL_REPLY, type VerbHandler } from '../verb-handler.js';
+
+export const notifyListVerb: VerbHandler<'notify:list'> = {
+  verb: 'notify:list',
+  ownerOnly: false,
+  handle(command, { server, session }) {
+    const viewer = session.isOwner
+      ? ({ kind: 'owner' } as const)
+      : session.polAtSign !== undefined
+        ? ({ kind: 'pol', atSign: session.polAtSign } as const)
+        : undefined;
+    if (viewer === undefined) return NULL_REPLY;
+    const found = server.module(NOTIFICATIONS).list(command, viewer);
+    return found.length === 0 ? NULL_REPLY : dataReply(notificationListJson(found));
+  },
+};
