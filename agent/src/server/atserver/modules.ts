@@ -3,5 +3,6 @@
  * The notification stack registers itself here.
  */
 import type { AtServerModule } from './module-registry.js';
+import { notificationModule } from './notifications/notification-module.js';
 
-export const AT_SERVER_MODULES: readonly AtServerModule[] = [];
+export const AT_SERVER_MODULES: readonly AtServerModule[] = [notificationModule] as AtServerModule[];

@@ -13,7 +13,14 @@ import { fromVerb } from './from.js';
 import { infoVerb } from './info.js';
 import { llookupVerb } from './llookup.js';
 import { lookupVerb } from './lookup.js';
+import { monitorVerb } from './monitor.js';
 import { noopVerb } from './noop.js';
+import { notifyVerb } from './notify.js';
+import { notifyAllVerb } from './notify-all.js';
+import { notifyFetchVerb } from './notify-fetch.js';
+import { notifyListVerb } from './notify-list.js';
+import { notifyRemoveVerb } from './notify-remove.js';
+import { notifyStatusVerb } from './notify-status.js';
 import { pkamVerb } from './pkam.js';
 import { plookupVerb } from './plookup.js';
 import { polVerb } from './pol.js';
@@ -45,4 +52,11 @@ export const CORE_VERB_HANDLERS: readonly VerbHandler[] = [
   enrollVerb,
   otpVerb,
   keysVerb,
+  notifyVerb,
+  notifyListVerb,
+  notifyStatusVerb,
+  notifyFetchVerb,
+  notifyRemoveVerb,
+  notifyAllVerb,
+  monitorVerb,
 ] as VerbHandler[];
