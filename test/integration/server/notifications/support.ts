@@ -1,0 +1,175 @@
+/**
+ * Helpers for the notification tests: wait for a notification's status (from the store's
+ * change events, no polling), read monitor lines, pose as another atSign's server (pol), and
+ * stop / restart one atServer of a running platform on the same port and data directory.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { rootCertificates } from 'node:tls';
+import assert from 'node:assert/strict';
+import { AtSignServer, resolveTuning, silentLogger, type AtServerTuning } from '../../../../agent/src/server/index.js';
+import { registryResolver } from '../../../../agent/src/server/atserver/outbound/atsign-resolver.js';
+import { NOTIFICATIONS } from '../../../../agent/src/server/atserver/notifications/notification-module.js';
+import type { NotificationService } from '../../../../agent/src/server/atserver/notifications/notification-service.js';
+import type { NotificationStatus, StoredNotification } from '../../../../agent/src/server/atserver/notifications/stored-notification.js';
+import { parseNotificationLine, type AtNotification } from '../../../../agent/src/protocol/index.js';
+import type { LineClient } from '../../../helpers/line-client.js';
+import type { TestPlatform } from '../../../helpers/platform.js';
+
+export function notificationsOf(server: AtSignServer | undefined): NotificationService {
+  assert.ok(server !== undefined, 'no such server');
+  return server.module(NOTIFICATIONS);
+}
+
+/** Resolves once notification `id` has `status` (maybe already). */
+export function waitForStatus(service: NotificationService, id: string, status: NotificationStatus): Promise<StoredNotification> {
+  const current = service.records.get(id);
+  if (current?.status === status) return Promise.resolve(current);
+  return new Promise((resolve) => {
+    const stop = service.records.onChange((notification) => {
+      if (notification.id === id && notification.status === status) {
+        stop();
+        resolve(notification);
+      }
+    });
+  });
+}
+
+/** Resolves with the next stored notification `accept` takes (e.g. received with some key). */
+export function waitForStored(service: NotificationService, accept: (notification: StoredNotification) => boolean): Promise<StoredNotification> {
+  return new Promise((resolve) => {
+    const stop = service.records.onChange((notification) => {
+      if (accept(notification)) {
+        stop();
+        resolve(notification);
+      }
+    });
+  });
+}
+
+/** The next `notification: …` line on a monitor connection, raw. */
+export async function readMonitorLine(client: LineClient): Promise<string> {
+  for (;;) {
+    const line = await client.readUntil('\n');
+    if (line.startsWith('notification:')) return line;
+    throw new Error(`expected a notification line on the monitor connection, got ${JSON.stringify(line.slice(0, 200))}`);
+  }
+}
+
+/** The next notification that is not a stats notification. */
+export async function readNotification(client: LineClient): Promise<AtNotification> {
+  for (;;) {
+    const notification = parseNotificationLine(await readMonitorLine(client));
+    if (notification.id !== '-1') return notification;
+  }
+}
+
+/** The next stats notification (skipping others). */
+export async function readStatsNotification(client: LineClient): Promise<{ line: string; notification: AtNotification }> {
+  for (;;) {
+    const line = await readMonitorLine(client);
+    const notification = parseNotificationLine(line);
+    if (notification.id === '-1') return { line, notification };
+  }
+}
+
+/** An owner connection that ran `monitor…` (no reply is expected). */
+export async function monitorClient(env: TestPlatform, atSign: string, command = 'monitor'): Promise<LineClient> {
+  const client = await env.pkamClient(atSign);
+  await client.write(`${command}\n`);
+  // A noop answered means the server has processed the monitor command before it.
+  await client.write('noop:0\n');
+  for (;;) {
+    const line = await client.readUntil('\n');
+    if (line === 'data:ok') break;
+    if (!line.startsWith('notification:')) throw new Error(`unexpected ${line} after ${command}`);
+    // Replayed notifications come before the noop answer: keep them for the test.
+    replayed.set(client, [...(replayed.get(client) ?? []), line]);
+  }
+  assert.equal(await client.readExactly(`${atSign}@`.length), `${atSign}@`);
+  return client;
+}
+
+const replayed = new WeakMap<LineClient, string[]>();
+
+/** Notification lines that arrived while `monitorClient` waited for its noop. */
+export function replayedLines(client: LineClient): string[] {
+  return replayed.get(client) ?? [];
+}
+
+/**
+ * A connection to `host`'s server, pol-authenticated as `as` (posing as `as`'s server: the
+ * platform certificate, the proof signed with `as`'s signing key where `host` looks it up).
+ */
+export async function polClient(env: TestPlatform, host: string, as: string): Promise<LineClient> {
+  const cert = fs.readFileSync(path.join(env.dataDir, 'tls', 'server-cert.pem'), 'utf8');
+  const key = fs.readFileSync(path.join(env.dataDir, 'tls', 'server-key.pem'), 'utf8');
+  const client = await env.connect(host, { cert, key });
+  const proof = await client.data(`from:${as}`);
+  const [, sessionKey, challenge] = proof.split(':');
+  const asServer = env.platform.server(as);
+  assert.ok(asServer !== undefined && sessionKey !== undefined && challenge !== undefined);
+  asServer.proofs.put(`public:${sessionKey}`, asServer.signingKey.signText(challenge));
+  await client.write('pol\n');
+  assert.equal(await client.readExactly(`${as}@`.length), `${as}@`);
+  client.pol = as;
+  return client;
+}
+
+/**
+ * Stops one atServer of the platform and later starts it again on the same port and data
+ * directory, as an operator restarting it would. `running()` is the current instance.
+ */
+export class RestartableServer {
+  readonly #env: TestPlatform;
+  readonly #atSign: string;
+  readonly #tuning: AtServerTuning;
+  readonly #port: number;
+  readonly #dataDir: string;
+  #current: AtSignServer;
+  #restarted: AtSignServer | undefined;
+
+  constructor(env: TestPlatform, atSign: string, tuning: AtServerTuning) {
+    const server = env.platform.server(atSign);
+    assert.ok(server !== undefined, `${atSign} is not hosted`);
+    this.#env = env;
+    this.#atSign = atSign;
+    this.#tuning = tuning;
+    this.#current = server;
+    this.#port = server.port;
+    this.#dataDir = server.dataDir;
+  }
+
+  running(): AtSignServer {
+    return this.#current;
+  }
+
+  async stop(): Promise<void> {
+    await this.#current.close();
+  }
+
+  async start(): Promise<AtSignServer> {
+    const dataDir = this.#env.dataDir;
+    const server = await AtSignServer.start({
+      atSign: this.#atSign,
+      dataDir: this.#dataDir,
+      port: this.#port,
+      listenHost: '127.0.0.1',
+      tls: {
+        cert: fs.readFileSync(path.join(dataDir, 'tls', 'server-cert.pem'), 'utf8'),
+        key: fs.readFileSync(path.join(dataDir, 'tls', 'server-key.pem'), 'utf8'),
+        trustedCa: [this.#env.ca, ...rootCertificates],
+      },
+      resolver: registryResolver(this.#env.platform.registry),
+      tuning: resolveTuning({ logger: silentLogger, ...this.#tuning }),
+    });
+    this.#current = server;
+    this.#restarted = server;
+    return server;
+  }
+
+  /** Closes the instance this helper started (the platform closes the original one). */
+  async close(): Promise<void> {
+    await this.#restarted?.close();
+  }
+}
