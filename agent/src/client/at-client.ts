@@ -38,8 +38,8 @@ import {
   type NotifyStrategy,
 } from '../protocol/index.js';
 import { ClientClosedError, MissingKeyError } from './errors.js';
-import { KeyResolver, type KeyInput } from './key-resolver.js';
-import { Monitor, type MonitorOptions } from './monitor.js';
+import { KeyResolver, type AtKeyInput } from './key-resolver.js';
+import { Monitor, type MonitorStartOptions } from './monitor.js';
 import { NotificationDecoder, type ReceivedNotification } from './notification-decoder.js';
 import { resolvePreferences, type AtClientPreferences, type ResolvedPreferences } from './preferences.js';
 import { PublicKeyCache } from './public-keys.js';
@@ -102,7 +102,7 @@ interface NotifyCommon {
 
 /** A notification about a key, with or without its value. */
 export interface NotifyKeyParams extends NotifyCommon, PutOptions {
-  readonly key: KeyInput;
+  readonly key: AtKeyInput;
   /** Required for public and self keys; shared keys name their recipient. */
   readonly recipient?: string | undefined;
   /** Default `update`. */
@@ -265,13 +265,13 @@ export class AtClient {
     await old.session.close();
   }
 
-  /** The full key a KeyInput stands for (owner and namespace filled in). */
-  key(input: KeyInput): AtKey {
+  /** The full key a AtKeyInput stands for (owner and namespace filled in). */
+  key(input: AtKeyInput): AtKey {
     return this.#resolver.resolve(input);
   }
 
   /** Stores a value (encrypted unless public); resolves with the server's commit id. */
-  async put(key: KeyInput, value: AtValueData, options?: PutOptions): Promise<number | undefined> {
+  async put(key: AtKeyInput, value: AtValueData, options?: PutOptions): Promise<number | undefined> {
     this.#checkOpen();
     const atKey = this.#resolver.resolve(key);
     this.#requireOwn(atKey, 'put');
@@ -282,7 +282,7 @@ export class AtClient {
   }
 
   /** Reads and decrypts a value (and checks public values' signatures). */
-  async get(key: KeyInput, options: GetOptions = {}): Promise<AtValue> {
+  async get(key: AtKeyInput, options: GetOptions = {}): Promise<AtValue> {
     this.#checkOpen();
     const atKey = this.#resolver.resolve(key);
     const payload = await this.#parts.session.data(this.#readCommand(atKey, 'all', options.bypassCache === true));
@@ -296,7 +296,7 @@ export class AtClient {
   }
 
   /** Deletes one of our keys; resolves with the commit id. */
-  async delete(key: KeyInput): Promise<number | undefined> {
+  async delete(key: AtKeyInput): Promise<number | undefined> {
     this.#checkOpen();
     const atKey = this.#resolver.resolve(key);
     if (!atKey.isCached) this.#requireOwn(atKey, 'delete');
@@ -304,7 +304,7 @@ export class AtClient {
   }
 
   /** Changes metadata only (`update:meta`). */
-  async putMeta(key: KeyInput, metadata: MetadataOptions): Promise<number | undefined> {
+  async putMeta(key: AtKeyInput, metadata: MetadataOptions): Promise<number | undefined> {
     this.#checkOpen();
     const atKey = this.#resolver.resolve(key);
     this.#requireOwn(atKey, 'change the metadata of');
@@ -312,7 +312,7 @@ export class AtClient {
   }
 
   /** Metadata of a key (ours, shared with us, or public). */
-  async getMeta(key: KeyInput, options: GetOptions = {}): Promise<Metadata | undefined> {
+  async getMeta(key: AtKeyInput, options: GetOptions = {}): Promise<Metadata | undefined> {
     this.#checkOpen();
     const atKey = this.#resolver.resolve(key);
     const payload = await this.#parts.session.data(this.#readCommand(atKey, 'meta', options.bypassCache === true));
@@ -388,7 +388,7 @@ export class AtClient {
    * Starts a monitor on its own connection; resolves once the server is monitoring. Read
    * notifications with `for await (const n of monitor)` or `monitor.on('notification', …)`.
    */
-  async startMonitor(options: string | MonitorOptions = {}): Promise<Monitor> {
+  async startMonitor(options: string | MonitorStartOptions = {}): Promise<Monitor> {
     this.#checkOpen();
     const settings = typeof options === 'string' ? { regex: options } : options;
     const parts = this.#parts;
@@ -444,7 +444,7 @@ export class AtClient {
   }
 
   /** For notifyAll: a shared key names one recipient; point it at each in turn. */
-  #retarget(key: KeyInput, recipient: string): KeyInput {
+  #retarget(key: AtKeyInput, recipient: string): AtKeyInput {
     const atKey = this.#resolver.resolve(key);
     if (atKey.sharedWith === undefined) return atKey;
     return { ...atKey, sharedWith: normalizeAtSign(recipient) };

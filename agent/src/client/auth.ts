@@ -14,12 +14,12 @@ import {
   type PkamHashingAlgo,
 } from '../protocol/index.js';
 
-export interface FromOptions {
+export interface FromAuthOptions {
   /** Sent as `from:@x:clientConfig:{…}`; a version above 3.0.37 switches errors to JSON. */
   readonly clientConfig?: ClientConfigFields | undefined;
 }
 
-export interface PkamOptions extends FromOptions {
+export interface PkamAuthOptions extends FromAuthOptions {
   /** Default sha256. */
   readonly hashingAlgo?: PkamHashingAlgo | undefined;
   /** APKAM enrollment to authenticate as. */
@@ -27,7 +27,7 @@ export interface PkamOptions extends FromOptions {
 }
 
 /** Sends `from:` and returns the challenge to sign. */
-export async function requestChallenge(connection: AtConnection, atSign: string, options: FromOptions = {}): Promise<string> {
+export async function requestChallenge(connection: AtConnection, atSign: string, options: FromAuthOptions = {}): Promise<string> {
   const challenge = (await connection.data(fromCommand(atSign, options.clientConfig))).trim();
   if (challenge.startsWith('proof:')) {
     throw new UnexpectedResponseError(`the server treats ${atSign} as a foreign atSign (pol proof instead of a challenge): is this its own atServer?`);
@@ -45,7 +45,7 @@ export async function authenticateWithPkam(
   connection: AtConnection,
   atSign: string,
   pkamPrivateKey: RsaPrivateKey,
-  options: PkamOptions = {},
+  options: PkamAuthOptions = {},
 ): Promise<void> {
   const challenge = await requestChallenge(connection, atSign, options);
   const hashingAlgo = options.hashingAlgo ?? 'sha256';
@@ -62,7 +62,7 @@ export async function authenticateWithPkam(
 }
 
 /** `from` + `cram`: first authentication of a new atSign with its CRAM secret (never logged). */
-export async function authenticateWithCram(connection: AtConnection, atSign: string, cramSecret: string, options: FromOptions = {}): Promise<void> {
+export async function authenticateWithCram(connection: AtConnection, atSign: string, cramSecret: string, options: FromAuthOptions = {}): Promise<void> {
   const challenge = await requestChallenge(connection, atSign, options);
   await expectSuccess(connection, cramCommand(cramDigest(cramSecret, challenge)), 'cram');
 }

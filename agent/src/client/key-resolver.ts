@@ -33,7 +33,7 @@ export interface AtKeySpecInput {
 }
 
 /** A key string (`@bob:phone`, `public:location.wavi@alice`), an AtKey or its parts, or a spec. */
-export type KeyInput = string | AtKeyParts | AtKeySpecInput;
+export type AtKeyInput = string | AtKeyParts | AtKeySpecInput;
 
 const CACHE_LIMIT = 4096;
 
@@ -50,7 +50,7 @@ export class KeyResolver {
     this.namespace = namespace === '' ? undefined : namespace;
   }
 
-  resolve(input: KeyInput): AtKey {
+  resolve(input: AtKeyInput): AtKey {
     if (typeof input === 'string') {
       const cached = this.#cache.get(input);
       if (cached !== undefined) return cached;

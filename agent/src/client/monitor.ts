@@ -37,7 +37,7 @@ function isRefusedMonitor(error: unknown): error is AtServerError {
   return error instanceof AtServerError && (error.code === 'AT0003' || error.code === 'AT0009' || error.code === 'AT0401');
 }
 
-export interface MonitorOptions {
+export interface MonitorStartOptions {
   /** Only notifications whose key (or sender) matches; default all. */
   readonly regex?: string | undefined;
   /** Replay stored notifications newer than this (server epoch ms) before live ones. */
@@ -48,7 +48,7 @@ export interface MonitorOptions {
   readonly selfNotifications?: boolean | undefined;
 }
 
-export interface MonitorSettings extends MonitorOptions {
+export interface MonitorSettings extends MonitorStartOptions {
   readonly heartbeatMs: number;
   /** Default min(heartbeatMs, 10 s). */
   readonly heartbeatTimeoutMs?: number | undefined;

@@ -15,13 +15,13 @@ import {
   type CommandOptions,
 } from '../net/index.js';
 import { AtServerError, isAtSignNotFound } from '../protocol/index.js';
-import { authenticateWithPkam, type PkamOptions } from './auth.js';
+import { authenticateWithPkam, type PkamAuthOptions } from './auth.js';
 
 export interface SessionSettings {
   readonly atSign: string;
   readonly directory: AtDirectory;
   readonly pkamPrivateKey: RsaPrivateKey;
-  readonly pkam: PkamOptions;
+  readonly pkam: PkamAuthOptions;
   readonly ca: Buffer | undefined;
   readonly connectTimeoutMs: number;
   readonly commandTimeoutMs: number;
