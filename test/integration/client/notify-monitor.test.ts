@@ -106,6 +106,13 @@ describe('notify → monitor on our platform', () => {
     assert.equal(status, 'delivered');
   });
 
+  test('notifyAll: one notification per recipient, each encrypted for it', { timeout: 20_000 }, async () => {
+    const toBob = next(monitor, (n) => n.key === `${BOB}:all-${run}.itest${ALICE}`);
+    const results = await alice.notifyAll([BOB, ALICE], { key: `@bob🛠:all-${run}`, value: 'to everyone' });
+    assert.deepEqual(results.map((result) => [result.recipient, typeof result.id]), [[BOB, 'string'], [ALICE, 'string']]);
+    assert.equal((await toBob).value, 'to everyone');
+  });
+
   test('the async iterator delivers the same notifications', { timeout: 20_000 }, async () => {
     const iterator = monitor[Symbol.asyncIterator]();
     const id = await alice.notify({ key: `@bob🛠:iter-${run}`, value: 'via iterator' });

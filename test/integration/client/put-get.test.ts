@@ -112,6 +112,22 @@ describe('AtClient against our atServer', () => {
     assert.equal((await alice.get(`meta-${run}`)).value, 'value');
   });
 
+  test('setPreferences: legacy zero-IV writing, still readable by both sides', async () => {
+    const files = env.atKeysFiles();
+    const legacy = await AtClient.create(ALICE, 'itest', { root: env.platform.root, ca: env.ca, keysFile: files.get(ALICE) });
+    try {
+      await legacy.setPreferences({ emitIvNonce: false });
+      assert.equal(legacy.preferences.emitIvNonce, false);
+      await legacy.put(`old-style-${run}`, 'like the Python SDK');
+      await legacy.put(`@bob🛠:old-shared-${run}`, 'zero IV');
+      assert.equal((await legacy.getMeta(`old-style-${run}`))?.ivNonce, undefined);
+      assert.equal((await alice.get(`old-style-${run}`)).value, 'like the Python SDK');
+      assert.equal((await bob.get(`old-shared-${run}${ALICE}`)).value, 'zero IV');
+    } finally {
+      await legacy.close();
+    }
+  });
+
   test('getAtKeys: regex, sharedWith, sharedBy', async () => {
     const mine = await alice.getAtKeys({ regex: run });
     const texts = mine.map((key) => key.text);
