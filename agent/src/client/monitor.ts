@@ -98,6 +98,8 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
   #failure: Error | undefined;
   #running: Promise<void> | undefined;
   #delivered = 0;
+  /** A notification (not just `fromEpochMillis`) set #lastEpochMillis. */
+  #sawNotification = false;
   /** Decoded notifications waiting for the first listener. */
   #held: ReceivedNotification[] = [];
 
@@ -294,7 +296,10 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
   }
 
   #resumePoint(): number | undefined {
-    if (this.#lastEpochMillis !== undefined) return Math.max(0, this.#lastEpochMillis - 1);
+    // Replays are of notifications NEWER than the epoch: one less also brings back any that
+    // share the last one's millisecond (their ids sort out the ones already delivered).
+    if (this.#lastEpochMillis !== undefined && this.#sawNotification) return Math.max(0, this.#lastEpochMillis - 1);
+    if (this.#lastEpochMillis !== undefined) return this.#lastEpochMillis;
     if (this.#lastStatsEpochMillis !== undefined) return Math.max(0, this.#lastStatsEpochMillis - STATS_RESUME_MARGIN_MS);
     return undefined;
   }
@@ -328,11 +333,16 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
       if (this.#settings.includeStats !== true) return;
     } else {
       if (!this.#seen.add(notification.id)) return;
+      this.#sawNotification = true;
       if (this.#lastEpochMillis === undefined || notification.epochMillis > this.#lastEpochMillis) {
         this.#lastEpochMillis = notification.epochMillis;
       }
     }
-    const decoding = this.#deps.decode(notification);
+    // Decoding runs at once (in parallel); delivery keeps arrival order. A decoder failure
+    // still delivers the notification, undecrypted, rather than stalling the chain.
+    const decoding = this.#deps.decode(notification).catch(
+      (error: unknown): ReceivedNotification => ({ ...notification, value: null, rawValue: notification.value, decrypted: false, decryptionError: error as Error }),
+    );
     this.#delivery = this.#delivery.then(async () => {
       const received = await decoding;
       this.#delivered++;
