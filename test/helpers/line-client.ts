@@ -88,8 +88,8 @@ export class LineClient {
   }
 
   /**
-   * Sends `command\n` and reads the reply. `prompt` overrides the prompt to expect (e.g. the
-   * owner prompt after a pkam that should succeed).
+   * Sends `command\n` and reads the reply. `prompt` overrides the prompt to expect after a
+   * `data:` answer (e.g. the owner prompt after a pkam that should succeed).
    */
   async send(command: string, prompt?: string): Promise<Reply> {
     await this.write(`${command}\n`);
@@ -103,10 +103,11 @@ export class LineClient {
     return reply.line.slice(5);
   }
 
-  /** Reads one `<line>\n<prompt>` reply. */
+  /** Reads one `<line>\n<prompt>` reply; `expectedPrompt` is for a `data:` answer. */
   async read(expectedPrompt?: string): Promise<Reply> {
     const line = await this.readUntil('\n');
-    const prompt = expectedPrompt ?? (line.startsWith('data:') ? this.#dataPrompt() : this.#errorPrompt());
+    const isData = line.startsWith('data:');
+    const prompt = isData ? (expectedPrompt ?? this.#dataPrompt()) : this.#errorPrompt();
     const got = await this.readExactly(prompt.length);
     if (got !== prompt) throw new Error(`expected the prompt ${prompt} after ${JSON.stringify(line.slice(0, 200))}, got ${JSON.stringify(got)}`);
     return { line, prompt };
