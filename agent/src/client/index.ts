@@ -9,3 +9,5 @@ export * from './notification-decoder.js';
 export * from './monitor.js';
 export * from './at-client.js';
 export * from './registry.js';
+export * from './onboarding-errors.js';
+export { onboard, type OnboardOptions, type OnboardResult } from './onboarding.js';
