@@ -9,6 +9,7 @@ interface BenchModule {
 
 const BENCHES: ReadonlyArray<{ name: string; load: () => Promise<BenchModule> }> = [
   { name: 'crypto', load: () => import('./crypto.js') },
+  { name: 'server', load: () => import('./server.js') },
   { name: 'client', load: () => import('./client.js') },
 ];
 

@@ -1,0 +1,198 @@
+/**
+ * atServer benchmark: `llookup`s per second with 1, 10 and 100 concurrent authenticated
+ * clients (each with one command in flight, as the SDKs work), and the server's memory per
+ * idle connection. The server runs in a child process so client work does not share its
+ * event loop; clients are raw TLS sockets doing the least parsing possible. Loopback only.
+ *
+ * Run with `npm run bench server`. BENCH_SECONDS sets the time per measurement (default 0.5;
+ * each throughput row runs 4× that after a warm-up).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
+import { fileURLToPath } from 'node:url';
+import { formatRate, printTable } from './measure.js';
+
+const ATSIGN = '@bench';
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? '0.5') * 4;
+const IDLE_CONNECTIONS = 400;
+
+interface Ready {
+  readonly type: 'ready';
+  readonly port: number;
+  readonly ca: string;
+  readonly pkamPrivateKey: string;
+}
+
+interface Memory {
+  readonly type: 'memory';
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly external: number;
+}
+
+// ---- child: the server --------------------------------------------------------------------
+
+async function serve(dataDir: string): Promise<void> {
+  const { startPlatform, silentLogger } = await import('../agent/src/server/index.js');
+  const { generateRsaKeyPair } = await import('../agent/src/crypto/index.js');
+  const pair = await generateRsaKeyPair();
+  const platform = await startPlatform({
+    dataDir,
+    tuning: { logger: silentLogger, limits: { inboundMaxConnections: IDLE_CONNECTIONS + 200 } },
+  });
+  const registered = await platform.registerAtSign(ATSIGN, { pkamPublicKey: pair.publicKey.toBase64() });
+  const gc = (globalThis as { gc?: () => void }).gc;
+  process.on('message', (message: { type: string }) => {
+    if (message.type === 'memory') {
+      gc?.();
+      gc?.();
+      const usage = process.memoryUsage();
+      process.send?.({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external } satisfies Memory);
+    } else if (message.type === 'stop') {
+      void platform.close().then(() => process.exit(0));
+    }
+  });
+  process.send?.({ type: 'ready', port: registered.port, ca: platform.ca, pkamPrivateKey: pair.privateKey.toBase64() } satisfies Ready);
+}
+
+// ---- parent: the clients ------------------------------------------------------------------
+
+class BenchClient {
+  readonly socket: tls.TLSSocket;
+  #buffer = '';
+  #waiting: ((text: string) => void) | undefined;
+  #terminator = '';
+
+  private constructor(socket: tls.TLSSocket) {
+    this.socket = socket;
+    socket.setEncoding('utf8');
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: string) => {
+      this.#buffer += chunk;
+      this.#check();
+    });
+  }
+
+  static async open(port: number, ca: string): Promise<BenchClient> {
+    const socket = tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost' });
+    const client = new BenchClient(socket);
+    await once(socket, 'secureConnect');
+    await client.until('@');
+    return client;
+  }
+
+  /** Resolves with what came before `terminator` (consumed). */
+  until(terminator: string): Promise<string> {
+    this.#terminator = terminator;
+    return new Promise((resolve) => {
+      this.#waiting = resolve;
+      this.#check();
+    });
+  }
+
+  async login(privateKey: { signText(text: string): string }): Promise<void> {
+    this.socket.write(`from:${ATSIGN}\n`);
+    const challenge = (await this.until('\n@')).slice('data:'.length);
+    this.socket.write(`pkam:${privateKey.signText(challenge)}\n`);
+    await this.until(`\n${ATSIGN}@`);
+  }
+
+  #check(): void {
+    if (this.#waiting === undefined) return;
+    const at = this.#buffer.indexOf(this.#terminator);
+    if (at === -1) return;
+    const text = this.#buffer.slice(0, at);
+    this.#buffer = this.#buffer.slice(at + this.#terminator.length);
+    const resolve = this.#waiting;
+    this.#waiting = undefined;
+    resolve(text);
+  }
+}
+
+async function requestsPerSecond(clients: readonly BenchClient[], seconds: number): Promise<number> {
+  const command = `llookup:value.bench${ATSIGN}\n`;
+  const prompt = `\n${ATSIGN}@`;
+  let counting = false;
+  let done = false;
+  let count = 0;
+  const loops = clients.map(async (client) => {
+    while (!done) {
+      client.socket.write(command);
+      await client.until(prompt);
+      if (counting) count++;
+    }
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  counting = true;
+  const start = process.hrtime.bigint();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  counting = false;
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  done = true;
+  await Promise.all(loops);
+  return count / elapsed;
+}
+
+function request(child: ChildProcess, type: string): Promise<Memory> {
+  return new Promise((resolve) => {
+    child.once('message', (message: Memory) => resolve(message));
+    child.send({ type });
+  });
+}
+
+export async function run(): Promise<void> {
+  const { RsaPrivateKey } = await import('../agent/src/crypto/index.js');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-bench-server-'));
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', dataDir], {
+    execArgv: ['--conditions=atagent:source', '--import', 'tsx', '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const [ready] = (await once(child, 'message')) as [Ready];
+    const key = RsaPrivateKey.fromBase64(ready.pkamPrivateKey);
+    const all: BenchClient[] = [];
+    for (let i = 0; i < 100; i++) {
+      const client = await BenchClient.open(ready.port, ready.ca);
+      await client.login(key);
+      all.push(client);
+    }
+    all[0]?.socket.write(`update:value.bench${ATSIGN} ${'v'.repeat(64)}\n`);
+    await all[0]?.until(`\n${ATSIGN}@`);
+
+    const rows: string[][] = [];
+    for (const concurrency of [1, 10, 100]) {
+      const rate = await requestsPerSecond(all.slice(0, concurrency), SECONDS);
+      rows.push([`llookup (64 B value)`, `${concurrency} client${concurrency === 1 ? '' : 's'}`, formatRate(rate), formatRate(rate / concurrency)]);
+    }
+    for (const client of all) client.socket.destroy();
+
+    const before = await request(child, 'memory');
+    const idle: BenchClient[] = [];
+    for (let i = 0; i < IDLE_CONNECTIONS; i++) idle.push(await BenchClient.open(ready.port, ready.ca));
+    const after = await request(child, 'memory');
+    for (const client of idle) client.socket.destroy();
+
+    printTable(['operation', 'clients', 'requests/s', 'per client /s'], rows);
+    console.log('');
+    const perConnection = (field: 'rss' | 'heapUsed' | 'external') => `${((after[field] - before[field]) / IDLE_CONNECTIONS / 1024).toFixed(1)} KiB`;
+    printTable(
+      ['server memory per idle connection', `measured over ${IDLE_CONNECTIONS} connections`],
+      [
+        ['RSS', perConnection('rss')],
+        ['JS heap', perConnection('heapUsed')],
+        ['external (TLS buffers)', perConnection('external')],
+      ],
+    );
+    console.log(`  server and clients in separate processes on loopback, TLS 1.3; Node ${process.version}, ${os.cpus().length} CPUs`);
+  } finally {
+    child.send({ type: 'stop' });
+    await once(child, 'exit');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--serve' && process.argv[3] !== undefined) await serve(process.argv[3]);
