@@ -8,6 +8,7 @@ import { execCommand } from './commands/exec.js';
 import { getCommand } from './commands/get.js';
 import { monitorCommand } from './commands/monitor.js';
 import { notifyCommand } from './commands/notify.js';
+import { onboardCommand } from './commands/onboard.js';
 import { putCommand } from './commands/put.js';
 import { scanCommand } from './commands/scan.js';
 import { serverCommand } from './server-command.js';
@@ -20,5 +21,6 @@ export const CLI_COMMAND_MODULES: readonly CliCommandModule[] = [
   notifyCommand,
   monitorCommand,
   execCommand,
+  onboardCommand,
   serverCommand,
 ];
