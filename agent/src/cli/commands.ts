@@ -11,6 +11,7 @@ import { notifyCommand } from './commands/notify.js';
 import { onboardCommand } from './commands/onboard.js';
 import { putCommand } from './commands/put.js';
 import { scanCommand } from './commands/scan.js';
+import { demoCommand } from './demo-command.js';
 import { serverCommand } from './server-command.js';
 
 export const CLI_COMMAND_MODULES: readonly CliCommandModule[] = [
@@ -23,4 +24,5 @@ export const CLI_COMMAND_MODULES: readonly CliCommandModule[] = [
   execCommand,
   onboardCommand,
   serverCommand,
+  demoCommand,
 ];
