@@ -33,10 +33,11 @@ function readHiddenLine(prompt: string): Promise<string> {
         else typed += character;
       }
     };
-    process.stderr.write(prompt);
+    // Echo goes off before the prompt appears, so nothing typed after it can be echoed.
     input.setRawMode(true);
-    input.resume();
     input.on('data', onData);
+    input.resume();
+    process.stderr.write(prompt);
   });
 }
 

@@ -94,20 +94,25 @@ export class OnboardingError extends AtProtocolError {
 
 /**
  * The atServer refused the CRAM secret (AT0401): either the secret is wrong, or the atSign
- * was onboarded already and CRAM is disabled (told apart by its published public key).
+ * was onboarded already and CRAM is disabled, told apart by its published public key
+ * (`alreadyOnboarded` undefined when that lookup was not possible).
  */
 export class CramRefusedError extends AtProtocolError {
-  readonly alreadyOnboarded: boolean;
+  readonly alreadyOnboarded: boolean | undefined;
 
-  constructor(atSign: string, alreadyOnboarded: boolean, options?: ErrorOptions) {
-    super(
-      'AT0401',
-      alreadyOnboarded
-        ? `the atServer refused CRAM because ${atSign} is already onboarded (its encryption public key is published and CRAM ` +
-            `is disabled after onboarding); use the .atKeys file made then`
-        : `the atServer refused the CRAM secret of ${atSign}: check that it is the secret issued for this atSign`,
-      options,
-    );
+  constructor(atSign: string, alreadyOnboarded: boolean | undefined, options?: ErrorOptions) {
+    super('AT0401', CramRefusedError.#explain(atSign, alreadyOnboarded), options);
     this.alreadyOnboarded = alreadyOnboarded;
+  }
+
+  static #explain(atSign: string, alreadyOnboarded: boolean | undefined): string {
+    if (alreadyOnboarded === true) {
+      return (
+        `the atServer refused CRAM because ${atSign} is already onboarded (its encryption public key is published and CRAM ` +
+        `is disabled after onboarding); use the .atKeys file made then`
+      );
+    }
+    if (alreadyOnboarded === false) return `the atServer refused the CRAM secret of ${atSign}: check that it is the secret issued for this atSign`;
+    return `the atServer refused the CRAM secret of ${atSign}: either the secret is wrong, or ${atSign} is already onboarded (CRAM is disabled then)`;
   }
 }

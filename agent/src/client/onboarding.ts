@@ -156,7 +156,7 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
         await authenticateWithCram(cramConnection, atSign, cramSecret);
       } catch (error) {
         if (!isUnauthenticated(error)) throw error;
-        throw new CramRefusedError(atSign, (await isPublished(cramConnection, atSign)) === true, { cause: error });
+        throw new CramRefusedError(atSign, await isPublished(cramConnection, atSign), { cause: error });
       }
     });
 

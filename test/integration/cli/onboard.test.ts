@@ -7,15 +7,22 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { loadAtKeys } from '../../../agent/src/crypto/index.js';
-import { runAtagent } from '../../helpers/atagent-process.js';
+import { REPOSITORY, runAtagent } from '../../helpers/atagent-process.js';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
 
 const FROM_FILE = '@fromfile';
 const FROM_STDIN = '@fromstdin';
 const FROM_ARGV = '@fromargv';
 const WRONG = '@cliwrong';
+const TYPED = '@typed';
+
+/** Single-quoted for sh. */
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
 
 describe('atagent onboard (CLI)', () => {
   let env: TestPlatform;
@@ -25,7 +32,7 @@ describe('atagent onboard (CLI)', () => {
   const connection = (atSign: string) => ['--atsign', atSign, '--keys', keysOf(atSign), '--root', env.platform.root, '--ca', env.platform.caPath];
 
   before(async () => {
-    env = await startTestPlatform(null, { atSigns: [FROM_FILE, FROM_STDIN, FROM_ARGV, WRONG] });
+    env = await startTestPlatform(null, { atSigns: [FROM_FILE, FROM_STDIN, FROM_ARGV, WRONG, TYPED] });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-cli-onboard-'));
   });
 
@@ -72,6 +79,27 @@ describe('atagent onboard (CLI)', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /^atagent: warning: a secret on the command line is visible to other users \(ps\)/);
     assert.ok(fs.existsSync(keysOf(FROM_ARGV)));
+  });
+
+  test('typed at a terminal: prompted on the terminal, not echoed', { timeout: 60_000 }, async () => {
+    // script(1) (util-linux, in every Debian) gives the CLI a pseudo-terminal as stdin.
+    const atagent = ['node', '--conditions=atagent:source', '--import', 'tsx', 'agent/src/cli/main.ts', 'onboard', ...connection(TYPED)];
+    const child = spawn('script', ['-q', '-e', '-c', atagent.map(shellQuote).join(' '), '/dev/null'], { cwd: REPOSITORY });
+    let terminal = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        terminal += chunk;
+        if (terminal.includes('CRAM secret (not shown): ')) resolve();
+      });
+      void exited.then(() => reject(new Error(`ended before prompting:\n${terminal}`)));
+    });
+    child.stdin.write(`${secretOf(TYPED)}\r`);
+    const code = await exited;
+    assert.equal(code, 0, terminal);
+    assert.match(terminal, /@typed is onboarded/);
+    assert.ok(!terminal.includes(secretOf(TYPED)), 'the typed secret is not echoed');
+    assert.equal((await loadAtKeys(keysOf(TYPED))).atSign, TYPED);
   });
 
   test('a wrong secret: exit 1, one line naming AT0401, no keys file, the secret not echoed', { timeout: 60_000 }, async () => {

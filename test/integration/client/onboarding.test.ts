@@ -102,7 +102,7 @@ describe('onboard() on our platform', () => {
     assert.equal(byServer.code, 'AT0401');
     assert.equal(byServer.step, 'cram');
     assert.equal(byServer.state, 'unchanged');
-    assert.ok(byServer.cause instanceof CramRefusedError && byServer.cause.alreadyOnboarded);
+    assert.ok(byServer.cause instanceof CramRefusedError && byServer.cause.alreadyOnboarded === true);
     assert.match(byServer.message, /^AT0401: onboarding @twice failed at step 'authenticate with the CRAM secret': .*already onboarded/);
     assert.equal(fs.existsSync(elsewhere), false);
     // The first onboarding's keys still work.
@@ -115,7 +115,7 @@ describe('onboard() on our platform', () => {
     assert.equal(wrong.code, 'AT0401');
     assert.equal(wrong.step, 'cram');
     assert.equal(wrong.state, 'unchanged');
-    assert.ok(wrong.cause instanceof CramRefusedError && !wrong.cause.alreadyOnboarded);
+    assert.ok(wrong.cause instanceof CramRefusedError && wrong.cause.alreadyOnboarded === false);
     assert.match(wrong.message, /refused the CRAM secret of @wrongsecret: check that it is the secret issued/);
     assert.match(wrong.message, /Nothing was changed on the atServer and no keys file was written/);
     assert.doesNotMatch(wrong.message, /f{16}/, 'the secret tried is not in the message');
