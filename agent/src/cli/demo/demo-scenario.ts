@@ -82,8 +82,8 @@ function describeRecord(out: DemoOutput, key: string, record: StoredRecord): voi
   const meta = record.metaData;
   const shown = ['isEncrypted', 'ivNonce', 'sharedKeyEnc', 'pubKeyCS']
     .filter((name) => meta[name] !== undefined && meta[name] !== null)
-    .map((name) => `${name}: ${abbreviate(String(meta[name]), 16)}`);
-  out.line(`  metadata:     ${shown.join(', ')}`);
+    .map((name) => `${name}:${abbreviate(String(meta[name]), 10)}`);
+  out.line(`  metadata:     ${shown.join('  ')}`);
 }
 
 export async function runDemoScenario({ device, phone, dataDir }: DemoParties, out: DemoOutput): Promise<void> {
@@ -124,8 +124,8 @@ export async function runDemoScenario({ device, phone, dataDir }: DemoParties, o
   await out.step(`${DEMO_DEVICE} shares an encrypted sensor reading with ${DEMO_PHONE}`, async () => {
     await device.put(`${DEMO_PHONE}:temperature`, values.reading);
     out.line(`${DEMO_DEVICE} put ${readingKey} = "${values.reading}"`);
-    out.line(`shared-key exchange: ${DEMO_DEVICE} made an AES key for the pair and stored it for ${DEMO_PHONE}`);
-    out.line(`encrypted with ${DEMO_PHONE}'s RSA public key; the reading is encrypted with that AES key`);
+    out.line(`encrypted on ${DEMO_DEVICE} with the pair's shared AES key, which ${DEMO_DEVICE} made on first use and`);
+    out.line(`stored for ${DEMO_PHONE} encrypted with ${DEMO_PHONE}'s RSA public key (the shared-key exchange)`);
   });
 
   await out.step(`${DEMO_PHONE}'s monitor receives the notification and decrypts it`, async () => {
