@@ -8,7 +8,7 @@
  */
 import type { ConnectionHandle } from '../connection-handle.js';
 import type { AtServerLogger } from '../server-options.js';
-import { MonitorSubscription, type MonitorFilter } from './monitor-subscription.js';
+import { MonitorSubscription, type MonitorFilter, type SubscriptionContext } from './monitor-subscription.js';
 import { monitorLine } from './notification-views.js';
 import type { StoredNotification } from './stored-notification.js';
 
@@ -22,9 +22,16 @@ export interface MonitorRegistryOptions {
 export class MonitorRegistry {
   readonly #options: MonitorRegistryOptions;
   readonly #subscriptions = new Map<ConnectionHandle, MonitorSubscription>();
+  /** Shared by every subscription: an idle monitor costs as little as possible. */
+  readonly #context: SubscriptionContext;
 
   constructor(options: MonitorRegistryOptions) {
     this.#options = options;
+    this.#context = {
+      now: options.now,
+      backlogLimitBytes: options.backlogLimitBytes,
+      onOverflow: (subscription) => this.#drop(subscription),
+    };
   }
 
   get size(): number {
@@ -46,11 +53,7 @@ export class MonitorRegistry {
     } else {
       previous.cancel();
     }
-    const subscription = new MonitorSubscription(connection, filter, {
-      now: this.#options.now,
-      backlogLimitBytes: this.#options.backlogLimitBytes,
-      onOverflow: (overflowing) => this.#drop(overflowing),
-    });
+    const subscription = new MonitorSubscription(connection, filter, this.#context);
     if (connection.closed) return subscription;
     this.#subscriptions.set(connection, subscription);
     subscription.replay(replay(subscription));
