@@ -65,6 +65,18 @@ describe('notification lifetime (ttln)', () => {
     service.removeExpired();
     assert.equal(service.records.get(id), undefined);
   });
+  test('stats notification after a received notification writes the cache (timer off)', async () => {
+    const monitor = await monitorClient(env, BOB, 'monitor matches-nothing');
+    const server = await polClient(env, BOB, ALICE);
+    assert.equal((await server.send(`notify:id:${randomUUID()}:update:ttr:-1:${BOB}:cached.stats${ALICE}:v`)).line, 'data:success');
+    const owner = await env.pkamClient(BOB);
+    const cacheCommit = JSON.parse(await owner.data(`llookup:all:cached:${BOB}:cached.stats${ALICE}`)) as { key: string };
+    assert.equal(cacheCommit.key, `cached:${BOB}:cached.stats${ALICE}`);
+    const [{ value }] = JSON.parse((await owner.data('stats:3')).trimStart()) as [{ value: string }];
+    // The timer is off here: this one comes from the cache write.
+    const { notification } = await readStatsNotification(monitor);
+    assert.equal(notification.value, value);
+  });
 });
 
 describe('stats notifications', () => {
@@ -98,4 +110,5 @@ describe('stats notifications', () => {
       if (notification.value === commitId && notification.operation === 'delete') break;
     }
   });
+
 });
