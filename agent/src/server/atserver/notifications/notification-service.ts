@@ -7,9 +7,9 @@
  * (server.md §2.1 step 4): they survive a restart.
  */
 import type { MonitorCommand, NotifyAllCommand, NotifyCommand, NotifyListCommand } from '../../../protocol/index.js';
-import { normalizeAtSign } from '../../../protocol/index.js';
 import type { NotificationStore } from '../../storage/index.js';
 import type { ConnectionHandle } from '../connection-handle.js';
+import { illegalArgument } from '../errors.js';
 import { clientRegex } from '../regex-cache.js';
 import type { AtSignServerContext } from '../server-context.js';
 import { AutoNotifier } from './auto-notifier.js';
@@ -21,11 +21,10 @@ import { NotificationRecords } from './notification-records.js';
 import { NotificationSender } from './notification-sender.js';
 import { resolveNotificationSettings, type NotificationSettings } from './notification-settings.js';
 import { NotificationStamps } from './notification-stamps.js';
-import { checkSender, newNotification, outgoingFromNotify, type OutgoingNotification } from './outgoing-notifications.js';
+import { newNotification, outgoingFromNotify, outgoingFromNotifyAll, type OutgoingNotification } from './outgoing-notifications.js';
 import { SendQueue } from './send-queue.js';
 import { StatsNotifier } from './stats-notifier.js';
 import { isExpired, reportedStatus, type NotificationStatus, type StoredNotification } from './stored-notification.js';
-import { illegalArgument, invalidSyntax } from '../errors.js';
 
 export class NotificationService {
   readonly atSign: string;
@@ -104,32 +103,9 @@ export class NotificationService {
 
   /** `notify:all` (legacy): one notification per recipient; `{"@bob":"<id>",…}`. */
   notifyAll(command: NotifyAllCommand): string {
-    checkSender(command.sharedBy, this.atSign);
-    if (command.recipients.length === 0) throw invalidSyntax('notify:all needs at least one recipient');
-    const recipients = command.recipients.map((recipient) => normalizeAtSign(recipient));
-    const messageType = command.messageType ?? 'key';
+    const sign = (text: string) => this.#server.signingKey.signText(text);
     const ids: Record<string, string> = {};
-    for (const to of recipients) {
-      const key = messageType === 'text' ? `${to}:${command.atKey}` : `${to}:${command.atKey}${this.atSign}`;
-      const metadata = {
-        ...(command.ttl === undefined ? {} : { ttl: command.ttl }),
-        ...(command.ttb === undefined ? {} : { ttb: command.ttb }),
-        ...(command.ttr === undefined || command.ttr === 0 ? {} : { ttr: command.ttr, ccd: command.ccd ?? false }),
-        isEncrypted: false,
-        dataSignature: this.#server.signingKey.signText(key),
-      };
-      const stored = this.send({
-        from: this.atSign,
-        to,
-        key,
-        ...(command.operation === undefined ? {} : { opType: command.operation }),
-        messageType,
-        ...(command.value === undefined ? {} : { value: command.value }),
-        metadata,
-        ttl: this.settings.defaultTtlMs,
-      });
-      ids[to] = stored.id;
-    }
+    for (const outgoing of outgoingFromNotifyAll(command, this.atSign, this.settings.defaultTtlMs, sign)) ids[outgoing.to] = this.send(outgoing).id;
     return JSON.stringify(ids);
   }
 

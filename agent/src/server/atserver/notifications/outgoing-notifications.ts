@@ -6,7 +6,16 @@
  * `system`, latestN 1, isEncrypted true for non-public keys, ttln 0 = the default lifetime).
  */
 import { randomUUID } from 'node:crypto';
-import { normalizeAtSign, type MetadataOptions, type NotificationPriority, type NotifyCommand, type NotifyMessageType, type NotifyOperation, type NotifyStrategy } from '../../../protocol/index.js';
+import {
+  normalizeAtSign,
+  type MetadataOptions,
+  type NotificationPriority,
+  type NotifyAllCommand,
+  type NotifyCommand,
+  type NotifyMessageType,
+  type NotifyOperation,
+  type NotifyStrategy,
+} from '../../../protocol/index.js';
 import { invalidSyntax, unauthorized } from '../errors.js';
 import { validateMetadataOptions } from '../keys/metadata-merge.js';
 import type { StoredMetadata } from '../keys/stored-record.js';
@@ -121,4 +130,36 @@ export function outgoingFromNotify(command: NotifyCommand, me: string, defaultTt
     metadata: metadataFromOptions(command.metadata, messageType === 'key' && !isPublicKey),
     ttl: notificationLifetime(command.ttln, defaultTtlMs),
   };
+}
+
+/**
+ * `notify:all` (protocol.md §7.20, legacy): the same key to several recipients, each key name
+ * signed with the server's signing key (`dataSignature`, kept here, not forwarded).
+ */
+export function outgoingFromNotifyAll(command: NotifyAllCommand, me: string, defaultTtlMs: number, sign: (text: string) => string): OutgoingNotification[] {
+  checkSender(command.sharedBy, me);
+  if (command.recipients.length === 0) throw invalidSyntax('notify:all needs at least one recipient');
+  validateMetadataOptions(command);
+  const messageType = command.messageType ?? 'key';
+  return command.recipients.map((recipient) => {
+    const to = normalizeAtSign(recipient);
+    const key = messageType === 'text' ? `${to}:${command.atKey}` : `${to}:${command.atKey}${me}`;
+    const metadata: NotificationMetadata = {
+      ...(command.ttl === undefined ? {} : { ttl: command.ttl }),
+      ...(command.ttb === undefined ? {} : { ttb: command.ttb }),
+      ...(command.ttr === undefined || command.ttr === 0 ? {} : { ttr: command.ttr, ccd: command.ccd ?? false }),
+      isEncrypted: false,
+      dataSignature: sign(key),
+    };
+    return {
+      from: me,
+      to,
+      key,
+      ...(command.operation === undefined ? {} : { opType: command.operation }),
+      messageType,
+      ...(command.value === undefined ? {} : { value: command.value }),
+      metadata,
+      ttl: defaultTtlMs,
+    };
+  });
 }
