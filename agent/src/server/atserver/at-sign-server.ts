@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { RsaPrivateKey } from '../../crypto/index.js';
 import { normalizeAtSign } from '../../protocol/index.js';
 import { openServerStorage, type ServerStorage } from '../storage/index.js';
+import { Apkam } from './apkam/apkam.js';
 import { BlockList } from './block-list.js';
 import type { ConnectionHandle } from './connection-handle.js';
 import { Dispatcher } from './dispatcher.js';
@@ -71,6 +72,7 @@ export class AtSignServer implements AtSignServerContext {
   readonly keys: OwnerKeyStore;
   readonly events: KeyEvents;
   readonly blockList: BlockList;
+  readonly apkam: Apkam;
   readonly proofs: ProofStore;
   readonly signingKey: RsaPrivateKey;
   readonly resolver: AtSignResolver;
@@ -104,6 +106,7 @@ export class AtSignServer implements AtSignServerContext {
     this.signingKey = init.signingKey;
     this.resolver = options.resolver;
     this.blockList = new BlockList(this.keys);
+    this.apkam = new Apkam(this.keys, options.tuning.clock);
     this.proofs = new ProofStore(options.tuning.clock, options.tuning.timings.proofTtlMs);
     this.dispatcher = new Dispatcher(options.handlers ?? CORE_VERB_HANDLERS);
     const outboundTls: OutboundTls = { ca: [...options.tls.trustedCa], cert: options.tls.cert, key: options.tls.key };

@@ -34,6 +34,7 @@ export class Dispatcher {
     const routed = verb === undefined ? undefined : this.#handlers.get(verb);
     if (routed === undefined || verb === 'exit') throw new InvalidSyntaxError('invalid command');
     if (routed.ownerOnly && !context.session.isOwner) throw authRequired();
+    context.server.apkam.checkSession(context.session);
     const command = parseVerb(line);
     const handler = this.#handlers.get(command.verb);
     if (handler === undefined) throw new InvalidSyntaxError('invalid command');

@@ -57,7 +57,7 @@ export function internalError(detail: string, close = true): AtServerVerbError {
 
 /** A response-level APKAM error (`error:AT0026:<message>`), written with `:` instead of `-`. */
 export class ResponseLevelError extends AtServerVerbError {
-  constructor(code: string, detail: string) {
-    super(code, detail, { close: false });
+  constructor(code: string, detail: string, options: { close?: boolean } = {}) {
+    super(code, detail, { close: options.close ?? false });
   }
 }

@@ -2,6 +2,7 @@
  * Which keys `scan` lists, by who asks (protocol.md §7.5, server.md §3.3), and in which form.
  * Expired and unborn keys are never listed; private keys never; hidden ones only on request.
  */
+import { isEnrollmentMachineryKey } from './apkam/enrollment-record.js';
 
 export type Viewer =
   | { readonly kind: 'owner' }
@@ -10,7 +11,7 @@ export type Viewer =
 
 /** Never listed to anyone, whatever `showHidden` says. */
 function isPrivate(key: string): boolean {
-  return key.startsWith('private:') || key.startsWith('privatekey:');
+  return key.startsWith('private:') || key.startsWith('privatekey:') || isEnrollmentMachineryKey(key);
 }
 
 function isHiddenFromOwner(key: string, showHidden: boolean): boolean {

@@ -4,6 +4,7 @@
  */
 import type { RsaPrivateKey } from '../../crypto/index.js';
 import type { ServerStorage } from '../storage/index.js';
+import type { Apkam } from './apkam/apkam.js';
 import type { BlockList } from './block-list.js';
 import type { ConnectionHandle } from './connection-handle.js';
 import type { Dispatcher } from './dispatcher.js';
@@ -31,6 +32,8 @@ export interface AtSignServerContext {
   readonly keys: OwnerKeyStore;
   readonly events: KeyEvents;
   readonly blockList: BlockList;
+  /** Enrollments, one-time passwords and APKAM namespace checks. */
+  readonly apkam: Apkam;
   readonly proofs: ProofStore;
   readonly signingKey: RsaPrivateKey;
   readonly resolver: AtSignResolver;

@@ -12,8 +12,9 @@ import { dataReply, type VerbHandler } from '../verb-handler.js';
 export const deleteVerb: VerbHandler<'delete'> = {
   verb: 'delete',
   ownerOnly: true,
-  handle(command, { server }) {
+  handle(command, { server, session }) {
     const key = normalizeStoredKey(command.key);
+    server.apkam.requireAccess(session, key, 'rw');
     if (isProtectedKey(`${command.atKey}${command.sharedBy ?? ''}`, server.atSign, command.isCached)) {
       throw unauthorized(`Cannot delete protected key: '${key}'`);
     }

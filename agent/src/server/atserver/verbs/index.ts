@@ -4,13 +4,14 @@
  * is not listed answers AT0003 `invalid command`, like a verb that does not exist.
  */
 import type { VerbHandler } from '../verb-handler.js';
-import { enrollVerb, keysVerb, otpVerb } from './apkam-unsupported.js';
 import { batchVerb } from './batch.js';
 import { configVerb } from './config.js';
 import { cramVerb } from './cram.js';
 import { deleteVerb } from './delete.js';
+import { enrollVerb } from './enroll.js';
 import { fromVerb } from './from.js';
 import { infoVerb } from './info.js';
+import { keysVerb } from './keys.js';
 import { llookupVerb } from './llookup.js';
 import { lookupVerb } from './lookup.js';
 import { monitorVerb } from './monitor.js';
@@ -21,6 +22,7 @@ import { notifyFetchVerb } from './notify-fetch.js';
 import { notifyListVerb } from './notify-list.js';
 import { notifyRemoveVerb } from './notify-remove.js';
 import { notifyStatusVerb } from './notify-status.js';
+import { otpVerb } from './otp.js';
 import { pkamVerb } from './pkam.js';
 import { plookupVerb } from './plookup.js';
 import { polVerb } from './pol.js';

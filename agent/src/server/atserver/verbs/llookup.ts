@@ -9,8 +9,10 @@ import { answerLocal } from './key-answer.js';
 export const llookupVerb: VerbHandler<'llookup'> = {
   verb: 'llookup',
   ownerOnly: true,
-  handle(command, { server }) {
+  handle(command, { server, session }) {
     const key = normalizeStoredKey(command.key);
+    // Public data is never restricted by an APKAM enrollment (server.md §3.2).
+    if (!key.startsWith('public:')) server.apkam.requireAccess(session, key, 'r');
     return answerLocal(key, server.keys.lookup(key), command.operation);
   },
 };

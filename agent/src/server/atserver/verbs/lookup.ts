@@ -17,6 +17,7 @@ export const lookupVerb: VerbHandler<'lookup'> = {
     const owner = normalizeAtSign(command.sharedBy);
     const entity = `${command.atKey}${owner}`;
     if (session.isOwner) {
+      server.apkam.requireAccess(session, normalizeStoredKey(entity), 'r');
       if (owner !== server.atSign) return server.remote.lookup(command, owner);
       const key = normalizeStoredKey(`${server.atSign}:${entity}`);
       return answerLocal(key, server.keys.lookup(key), command.operation);

@@ -29,6 +29,8 @@ export const scanVerb: VerbHandler<'scan'> = {
       const name = visibleName(key, viewer, command.showHidden);
       if (name === undefined || !isActive(record.metadata, now)) continue;
       if (regex !== undefined && !regex.test(key)) continue;
+      // APKAM connections see public keys and their namespaces (server.md §3.2).
+      if (viewer.kind === 'owner' && !key.startsWith('public:') && !server.apkam.allows(session, key)) continue;
       names.push(name);
     }
     return dataReply(JSON.stringify(names));

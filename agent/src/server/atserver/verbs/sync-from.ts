@@ -8,7 +8,10 @@
 import { formatSyncEntries, type SyncEntry } from '../../../protocol/index.js';
 import type { CommitEntry } from '../../storage/index.js';
 import { toProtocolMetadata } from '../keys/stored-record.js';
+import { MANAGE_NAMESPACE } from '../apkam/enrollment-record.js';
 import { clientRegex } from '../regex-cache.js';
+import type { AtSignServerContext } from '../server-context.js';
+import type { Session } from '../session.js';
 import { dataReply, type VerbHandler } from '../verb-handler.js';
 
 const SHARED_KEY_FOR_US = /^@[^:]+:shared_key@/;
@@ -20,15 +23,31 @@ function alwaysSynced(key: string): boolean {
   return SHARED_KEY_FOR_US.test(key) || OWN_SHARED_KEY.test(key) || PUBLIC_KEY.test(key) || PUBLIC_WITHOUT_NAMESPACE.test(key);
 }
 
+/**
+ * An APKAM connection gets the keys of its namespaces and namespace-less keys; an enrollment
+ * holding `*` or `__manage` gets everything (server.md §3.2).
+ */
+function apkamFilter(server: AtSignServerContext, session: Session): ((key: string) => boolean) | undefined {
+  const enrollment = server.apkam.enrollmentOf(session);
+  if (session.enrollmentId === undefined || enrollment === undefined) return session.enrollmentId === undefined ? undefined : () => false;
+  if (enrollment.namespaces['*'] !== undefined || enrollment.namespaces[MANAGE_NAMESPACE] !== undefined) return undefined;
+  return (key) => !/\.[^.@:]+@[^@]*$/.test(key) || server.apkam.allows(session, key);
+}
+
 const SCAN_CHUNK = 100;
 
 export const syncFromVerb: VerbHandler<'sync:from'> = {
   verb: 'sync:from',
   ownerOnly: true,
-  handle(command, { server }) {
+  handle(command, { server, session }) {
     const { syncPageEntries, syncPageBytes } = server.tuning.timings;
     const regex = command.regex === undefined ? undefined : clientRegex(command.regex);
-    const filter = regex === undefined ? undefined : (entry: CommitEntry) => alwaysSynced(entry.atKey) || regex.test(entry.atKey);
+    const visible = apkamFilter(server, session);
+    const filter =
+      regex === undefined && visible === undefined
+        ? undefined
+        : (entry: CommitEntry) =>
+            (visible === undefined || visible(entry.atKey)) && (regex === undefined || alwaysSynced(entry.atKey) || regex.test(entry.atKey));
     const page: SyncEntry[] = [];
     let bytes = 0;
     let after = command.fromCommitId;

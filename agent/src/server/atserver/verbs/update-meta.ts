@@ -8,8 +8,9 @@ import { dataReply, type VerbHandler } from '../verb-handler.js';
 export const updateMetaVerb: VerbHandler<'update:meta'> = {
   verb: 'update:meta',
   ownerOnly: true,
-  handle(command, { server }) {
+  handle(command, { server, session }) {
     const key = writableKey(command.key, command.sharedBy, server.atSign);
+    server.apkam.requireAccess(session, key, 'rw');
     return dataReply(server.keys.updateMeta(key, command.metadata));
   },
 };

@@ -8,8 +8,9 @@ import { writableKey } from '../keys/writable-key.js';
 import { dataReply, type VerbContext, type VerbHandler, type VerbReply } from '../verb-handler.js';
 import type { MetadataOptions } from '../../../protocol/index.js';
 
-function store(key: string, sharedBy: string | undefined, value: string | null, metadata: MetadataOptions, { server }: VerbContext): VerbReply {
+function store(key: string, sharedBy: string | undefined, value: string | null, metadata: MetadataOptions, { server, session }: VerbContext): VerbReply {
   const stored = writableKey(key, sharedBy, server.atSign);
+  server.apkam.requireAccess(session, stored, 'rw');
   if (value !== null && Buffer.byteLength(value, 'utf8') > server.tuning.limits.maxValueBytes) {
     throw illegalArgument(`value is larger than the ${server.tuning.limits.maxValueBytes} bytes this server accepts`);
   }

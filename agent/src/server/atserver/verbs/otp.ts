@@ -1,0 +1,22 @@
+/**
+ * `otp:get[:ttl:<ms>]` and `otp:put:<passcode>[:ttl:<ms>]` (protocol.md §7.26): codes a new
+ * device quotes in `enroll:request`. APKAM connections need `__manage` for them.
+ */
+import { unauthorized } from '../errors.js';
+import { canManage } from '../apkam/namespace-access.js';
+import { dataReply, type VerbHandler } from '../verb-handler.js';
+
+export const otpVerb: VerbHandler<'otp'> = {
+  verb: 'otp',
+  ownerOnly: true,
+  handle(command, { server, session }) {
+    if (session.enrollmentId !== undefined && !canManage(server.apkam.enrollmentOf(session))) {
+      throw unauthorized(`Connection with enrollment ID ${session.enrollmentId} cannot manage enrollments`);
+    }
+    if (command.operation === 'put') {
+      server.apkam.otps.putPasscode(command.otp ?? '', command.ttl);
+      return dataReply('ok');
+    }
+    return dataReply(server.apkam.otps.issue(command.ttl));
+  },
+};
