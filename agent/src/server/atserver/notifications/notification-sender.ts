@@ -109,13 +109,18 @@ export class NotificationSender {
     this.#scheduleWake();
   }
 
-  /** Wakes the processor when the next retry or quarantine falls due. */
+  /**
+   * Wakes the processor when the next retry or quarantine falls due. Anything ready already
+   * waits for a recipient slot, and a worker that finishes nudges the processor: no timer
+   * for those, or a full pool would spin.
+   */
   #scheduleWake(): void {
-    const next = this.#options.queue.nextReadyAt();
+    const now = this.#options.clock.now();
+    const next = this.#options.queue.nextReadyAt(now);
     if (next === undefined || next >= this.#wakeAt) return;
     clearTimeout(this.#wakeTimer);
     this.#wakeAt = next;
-    const delay = Math.max(0, next - this.#options.clock.now());
+    const delay = next - now;
     this.#wakeTimer = setTimeout(() => {
       this.#wakeAt = Infinity;
       this.#process();

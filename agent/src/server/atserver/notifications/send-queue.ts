@@ -131,14 +131,17 @@ export class SendQueue {
     return ready.sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  /** The earliest time a recipient that is not busy has something ready; undefined if none. */
-  nextReadyAt(): number | undefined {
+  /**
+   * The earliest time after `now` at which a recipient that is not busy gets something ready
+   * (a retry falls due, a quarantine ends); undefined if nothing is waiting for a time.
+   */
+  nextReadyAt(now: number): number | undefined {
     let next: number | undefined;
     for (const queue of this.#recipients.values()) {
       if (queue.busy) continue;
       for (const entry of queue.entries) {
         const at = Math.max(entry.readyAt, queue.quarantinedUntil);
-        if (next === undefined || at < next) next = at;
+        if (at > now && (next === undefined || at < next)) next = at;
       }
     }
     return next;

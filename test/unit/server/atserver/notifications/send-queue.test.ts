@@ -54,11 +54,13 @@ describe('SendQueue', () => {
     const queue = new SendQueue();
     queue.add('@bob', entry('r', { readyAt: 500 }));
     assert.deepEqual(queue.readyRecipients(100), []);
-    assert.equal(queue.nextReadyAt(), 500);
+    assert.equal(queue.nextReadyAt(100), 500);
+    queue.add('@carol', entry('now', { readyAt: 0 }));
+    assert.equal(queue.nextReadyAt(100), 500, 'what is ready already needs no timer');
     queue.quarantine('@bob', 800);
-    assert.equal(queue.nextReadyAt(), 800);
+    assert.equal(queue.nextReadyAt(100), 800);
     assert.deepEqual(queue.takeReady('@bob', 900).map((e) => e.id), ['r']);
-    assert.equal(queue.nextReadyAt(), undefined);
+    assert.equal(queue.nextReadyAt(900), undefined);
   });
 
   test('re-adding an id replaces it; remove drops it', () => {
