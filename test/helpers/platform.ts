@@ -61,6 +61,8 @@ export interface TestPlatformOptions {
   readonly tuning?: AtServerTuning;
   /** Reuse this data directory (restart tests); it is not deleted at the end. */
   readonly dataDir?: string;
+  /** Keep directory records in this Redis instead of in-process. */
+  readonly redis?: string;
 }
 
 export interface TestPlatform {
@@ -120,6 +122,7 @@ export async function startTestPlatform(t: CleanupScope | null, options: TestPla
   const platform = await startPlatform({
     dataDir,
     tuning: { logger: silentLogger, ...options.tuning },
+    ...(options.redis === undefined ? {} : { redis: options.redis }),
   });
   const clients: LineClient[] = [];
   const cramSecrets = new Map<string, string>();
