@@ -4,6 +4,10 @@
  * idle connection. The server runs in a child process so client work does not share its
  * event loop; clients are raw TLS sockets doing the least parsing possible. Loopback only.
  *
+ * Then the notification stack (notificationBench, below): notifications forwarded from one
+ * atServer to another and delivered to a monitor, per second, and server memory with 1,000
+ * idle monitor connections, measured on the compiled platform (bench/compiled-platform.ts).
+ *
  * Run with `npm run bench server`. BENCH_SECONDS sets the time per measurement (default 0.5;
  * each throughput row runs 4× that after a warm-up).
  */
