@@ -145,6 +145,23 @@ describe('server-to-server', () => {
     }
   });
 
+  test('the cache refresh job replaces changed copies and drops deleted ones (server.md §5.3)', async () => {
+    await bob.data(`update:ttr:10:@alice🛠:refresh.me${BOB} v1`);
+    await bob.data(`update:ttr:10:@alice🛠:refresh.gone${BOB} v1`);
+    await bob.data(`update:ttr:10:@alice🛠:refresh.same${BOB} v1`);
+    for (const key of ['refresh.me', 'refresh.gone', 'refresh.same']) assert.equal(await alice.data(`lookup:${key}${BOB}`), 'v1');
+    await bob.data(`update:ttr:10:@alice🛠:refresh.me${BOB} v2`);
+    await bob.data(`delete:@alice🛠:refresh.gone${BOB}`);
+    const server = env.platform.server(ALICE);
+    assert.ok(server !== undefined);
+    assert.equal(await server.refreshCaches(), 0, 'nothing is stale yet');
+    clock.advance(11_000);
+    assert.equal(await server.refreshCaches(), 2);
+    assert.equal(await alice.data(`llookup:cached:${ALICE}:refresh.me${BOB}`), 'v2');
+    assert.match((await alice.send(`llookup:cached:${ALICE}:refresh.gone${BOB}`)).line, /^error:AT0015-/);
+    assert.equal(await alice.data(`llookup:cached:${ALICE}:refresh.same${BOB}`), 'v1');
+  });
+
   test('stats counts outbound connections', async () => {
     const stats = JSON.parse((await alice.data('stats:2')).trimStart()) as { value: string }[];
     assert.ok(Number(stats[0]?.value) >= 1);

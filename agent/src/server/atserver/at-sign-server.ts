@@ -83,6 +83,7 @@ export class AtSignServer implements AtSignServerContext {
   readonly #connections = new Set<InboundConnection>();
   readonly #modules = new Map<string, ModuleInstance>();
   readonly #timers: NodeJS.Timeout[] = [];
+  #cacheRefreshTimer: NodeJS.Timeout | undefined;
   #server: tls.Server | undefined;
   #port = 0;
   #closing: Promise<void> | undefined;
@@ -175,9 +176,10 @@ export class AtSignServer implements AtSignServerContext {
     return instance as T;
   }
 
-  /** Serves new connections with a renewed certificate. */
-  updateTls(cert: string, key: string): void {
-    this.#server?.setSecureContext({ cert, key });
+  /** Serves, and presents to remote servers, a renewed certificate from now on. */
+  updateTls(tls: AtSignServerTls): void {
+    this.#server?.setSecureContext({ cert: tls.cert, key: tls.key, ca: [...tls.trustedCa] });
+    this.outbound.setTls({ ca: [...tls.trustedCa], cert: tls.cert, key: tls.key });
   }
 
   /** Closes idle connections now (the sweep also runs on its own). */
@@ -195,6 +197,11 @@ export class AtSignServer implements AtSignServerContext {
     return closed;
   }
 
+  /** Runs the cache refresh job now (it also runs daily at 03:00 server time). */
+  refreshCaches(): Promise<number> {
+    return this.remote.refreshStaleCaches();
+  }
+
   /** Removes expired keys now (the job also runs on its own). */
   removeExpiredKeys(): number {
     return this.keys.removeExpired();
@@ -208,6 +215,7 @@ export class AtSignServer implements AtSignServerContext {
 
   async #close(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
+    clearTimeout(this.#cacheRefreshTimer);
     const listening = this.#server;
     const stopped = listening === undefined ? Promise.resolve() : new Promise<void>((resolve) => listening.close(() => resolve()));
     for (const connection of this.#connections) connection.destroy();
@@ -291,5 +299,18 @@ export class AtSignServer implements AtSignServerContext {
     expiry.unref();
     sweep.unref();
     this.#timers.push(expiry, sweep);
+    this.#scheduleCacheRefresh();
+  }
+
+  /** Daily at 03:00 server time, as the reference (server.md §5.3). */
+  #scheduleCacheRefresh(): void {
+    const next = new Date();
+    next.setHours(3, 0, 0, 0);
+    if (next.getTime() <= Date.now()) next.setDate(next.getDate() + 1);
+    this.#cacheRefreshTimer = setTimeout(() => {
+      this.refreshCaches().catch((error: unknown) => this.tuning.logger.warn(`${this.atSign}: cache refresh failed: ${(error as Error).message}`));
+      if (this.#closing === undefined) this.#scheduleCacheRefresh();
+    }, next.getTime() - Date.now());
+    this.#cacheRefreshTimer.unref();
   }
 }

@@ -23,7 +23,7 @@ import {
 } from '../directory/index.js';
 import { ensureServerTls, type ServerTls } from '../tls/index.js';
 import { DEMO_ATSIGNS } from '../demo/index.js';
-import { AtSignServer } from './at-sign-server.js';
+import { AtSignServer, type AtSignServerTls } from './at-sign-server.js';
 import { encryptionPublicKeyName, PKAM_PUBLIC_KEY } from './keys/reserved-keys.js';
 import { registryResolver } from './outbound/atsign-resolver.js';
 import { atSignDirectoryName, readPlatformState, writePlatformState, type AtSignRecord } from './platform-state.js';
@@ -80,6 +80,8 @@ export interface Platform {
   server(atSign: string): AtSignServer | undefined;
   /** Hosts an atSign (creating it the first time) and returns its address. */
   registerAtSign(atSign: string, keys?: AtSignKeys): Promise<RegisteredAtSign>;
+  /** Picks up a renewed certificate now (also checked daily). */
+  renewTls(): Promise<boolean>;
   /** Stops every server and the directory, flushing storage. */
   close(): Promise<void>;
 }
@@ -92,15 +94,14 @@ export function newCramSecret(): string {
 class RunningPlatform implements Platform {
   readonly dataDir: string;
   readonly host: string;
-  readonly caPath: string;
-  readonly ca: string;
   readonly registry: DirectoryRegistry;
-  readonly #tls: ServerTls;
+  #tls: ServerTls;
   readonly #tuning: ResolvedTuning;
   readonly #listenHost: string | undefined;
   readonly #servers = new Map<string, AtSignServer>();
   readonly #records = new Map<string, AtSignRecord>();
   #directory: DirectoryServer | undefined;
+  #tlsCheck: NodeJS.Timeout | undefined;
   #rootPort = 0;
   /** Registrations in flight, per atSign (a second call for the same atSign waits for the first). */
   readonly #registering = new Map<string, Promise<RegisteredAtSign>>();
@@ -111,10 +112,16 @@ class RunningPlatform implements Platform {
     this.host = init.host;
     this.#listenHost = init.listenHost;
     this.#tls = init.tls;
-    this.caPath = init.tls.caPath;
-    this.ca = init.tls.ca;
     this.registry = init.registry;
     this.#tuning = init.tuning;
+  }
+
+  get caPath(): string {
+    return this.#tls.caPath;
+  }
+
+  get ca(): string {
+    return this.#tls.ca;
   }
 
   get rootPort(): number {
@@ -194,7 +201,7 @@ class RunningPlatform implements Platform {
       atSign,
       dataDir: path.join(this.dataDir, record.dir),
       ...(this.#listenHost === undefined ? {} : { listenHost: this.#listenHost }),
-      tls: { cert: this.#tls.cert, key: this.#tls.key, trustedCa: [this.#tls.ca, ...rootCertificates] },
+      tls: this.#serverTls(),
       resolver: registryResolver(this.registry),
       tuning: this.#tuning,
       ...(keys.cramSecret === undefined ? {} : { cramSecret: keys.cramSecret }),
@@ -233,6 +240,31 @@ class RunningPlatform implements Platform {
     }
   }
 
+  #serverTls(): AtSignServerTls {
+    return { cert: this.#tls.cert, key: this.#tls.key, trustedCa: [this.#tls.ca, ...rootCertificates] };
+  }
+
+  /**
+   * Re-runs ensureServerTls (which re-issues a certificate close to expiry) and hands a new
+   * certificate to the directory and every atServer. Returns whether anything changed.
+   */
+  async renewTls(): Promise<boolean> {
+    const tls = await ensureServerTls(this.dataDir, { hosts: [this.host], logger: this.#tuning.logger });
+    if (tls.cert === this.#tls.cert && tls.key === this.#tls.key && tls.ca === this.#tls.ca) return false;
+    this.#tls = tls;
+    this.#directory?.updateTls(tls);
+    for (const server of this.#servers.values()) server.updateTls(this.#serverTls());
+    return true;
+  }
+
+  /** Checks the certificate daily, so a long-running platform never serves an expired one. */
+  startTlsRenewal(): void {
+    this.#tlsCheck = setInterval(() => {
+      this.renewTls().catch((error: unknown) => this.#tuning.logger.warn(`TLS renewal failed: ${(error as Error).message}`));
+    }, 24 * 60 * 60_000);
+    this.#tlsCheck.unref();
+  }
+
   #saveState(): void {
     writePlatformState(this.dataDir, { rootPort: this.#rootPort, atSigns: Object.fromEntries(this.#records) });
   }
@@ -247,6 +279,7 @@ class RunningPlatform implements Platform {
   }
 
   async #close(): Promise<void> {
+    clearInterval(this.#tlsCheck);
     await Promise.allSettled(this.#registering.values());
     const results = await Promise.allSettled([
       ...[...this.#servers.values()].map((server) => server.close()),
@@ -286,6 +319,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // In parallel: a first start generates a signing key pair per atSign.
     if (options.demo === true) await settleAll(DEMO_ATSIGNS.map((demo) => platform.registerAtSign(demo.atSign, demo)));
     await settleAll((options.atSigns ?? []).map((atSign) => platform.registerAtSign(atSign)));
+    platform.startTlsRenewal();
     return platform;
   } catch (error) {
     await platform.close().catch(() => undefined);

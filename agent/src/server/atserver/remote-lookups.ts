@@ -73,6 +73,48 @@ export class RemoteLookups {
     this.#storePublicKey(remote, answer);
   }
 
+  /**
+   * The cache refresh job (server.md §5.3): every active `cached:` copy with a ttr > 0 whose
+   * refreshAt has passed is looked up again; gone at the owner → deleted, changed → replaced,
+   * unchanged → left alone. Remotes that cannot be reached keep their copies. Returns how many
+   * copies were replaced or deleted.
+   */
+  async refreshStaleCaches(): Promise<number> {
+    const keys = this.#options.keys;
+    const now = this.#options.clock.now();
+    const stale: Array<{ name: string; remote: string; command: string; kind: 'authenticated' | 'anonymous'; value: string | null }> = [];
+    const prefix = `cached:${keys.atSign}:`;
+    for (const [name, record] of keys.entries()) {
+      const { ttr, refreshAt } = record.metadata;
+      if (!name.startsWith('cached:') || ttr === undefined || ttr <= 0 || refreshAt === undefined || refreshAt >= now) continue;
+      if (!isActive(record.metadata, now)) continue;
+      const at = name.lastIndexOf('@');
+      if (at <= 0) continue;
+      const remote = name.slice(at);
+      const isPublic = name.startsWith('cached:public:');
+      const entity = isPublic ? name.slice('cached:public:'.length) : name.startsWith(prefix) ? name.slice(prefix.length) : undefined;
+      if (entity === undefined) continue;
+      stale.push({ name, remote, command: `lookup:all:${entity}`, kind: isPublic ? 'anonymous' : 'authenticated', value: record.value });
+    }
+    let changed = 0;
+    for (const entry of stale) {
+      let answer: Answer;
+      try {
+        answer = await this.#remoteLookup(entry.remote, entry.command, entry.kind, entry.name);
+      } catch (error) {
+        if (error instanceof AtServerVerbError && error.code === 'AT0015') changed++;
+        continue;
+      }
+      if (answer.kind === 'null') {
+        changed++;
+      } else if (answer.answer.data !== entry.value) {
+        this.#putCached(entry.name, answer.answer.data, fromProtocolMetadata(answer.answer.metaData), undefined, 'cache');
+        changed++;
+      }
+    }
+    return changed;
+  }
+
   async #cachedOrRemote(
     command: LookupCommand,
     remoteAtSign: string,

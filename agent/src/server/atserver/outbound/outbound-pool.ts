@@ -26,6 +26,7 @@ export interface OutboundPoolOptions {
 
 export class OutboundPool {
   readonly #options: OutboundPoolOptions;
+  #tls: OutboundTls;
   readonly #connections = new Map<string, Promise<OutboundConnection>>();
   /** Connections made outside the pool (`fresh`), counted against the same limit. */
   #unpooled = 0;
@@ -34,6 +35,7 @@ export class OutboundPool {
 
   constructor(options: OutboundPoolOptions) {
     this.#options = options;
+    this.#tls = options.tls;
     const every = Math.max(1_000, Math.min(60_000, options.limits.outboundIdleMs / 2));
     this.#sweeper = setInterval(() => this.#closeIdle(), every);
     this.#sweeper.unref();
@@ -79,6 +81,11 @@ export class OutboundPool {
     const entry = this.#connections.get(key);
     this.#connections.delete(key);
     void entry?.then((connection) => connection.close(), () => undefined);
+  }
+
+  /** New connections present a renewed certificate (open ones keep theirs until they close). */
+  setTls(tls: OutboundTls): void {
+    this.#tls = tls;
   }
 
   close(): void {
@@ -129,7 +136,7 @@ export class OutboundPool {
     try {
       connection = await OutboundConnection.connect({
         address,
-        tls: this.#options.tls,
+        tls: this.#tls,
         connectTimeoutMs: this.#options.limits.outboundConnectTimeoutMs,
         remoteAtSign,
       });
