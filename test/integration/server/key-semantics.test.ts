@@ -185,6 +185,21 @@ describe('key semantics', () => {
     assert.ok(hidden.every((key) => !key.startsWith('privatekey:') && !key.startsWith('private:') && !/^public:_[^_]/.test(key)));
   });
 
+  test('lookup resolves atsign:// references up to 3 hops; llookup returns them as they are', async () => {
+    await owner.data(`update:public:target${ME} the value`);
+    await owner.data(`update:public:ref1${ME} atsign://target${ME}`);
+    await owner.data(`update:public:ref2${ME} atsign://ref1${ME}`);
+    await owner.data(`update:public:ref3${ME} atsign://ref2${ME}`);
+    await owner.data(`update:public:ref4${ME} atsign://ref3${ME}`);
+    const anonymous = await env.connect(ME);
+    assert.equal(await anonymous.data(`lookup:ref1${ME}`), 'the value');
+    assert.equal(await anonymous.data(`lookup:ref3${ME}`), 'the value');
+    assert.equal(await anonymous.data(`lookup:ref4${ME}`), 'null');
+    assert.equal(await owner.data(`llookup:public:ref1${ME}`), `atsign://target${ME}`);
+    await owner.data(`update:${ME}:selfref${ME} atsign://target${ME}`);
+    assert.equal(await owner.data(`lookup:selfref${ME}`), 'the value');
+  });
+
   test('deleting privatekey:at_secret disables CRAM, also after a restart', async (t) => {
     const separate = await startTestPlatform(t, { atSigns: ['@cramgone'] });
     const secret = separate.cramSecrets.get('@cramgone') ?? '';
