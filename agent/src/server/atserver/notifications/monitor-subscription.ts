@@ -23,6 +23,8 @@ export interface MonitorFilter {
   readonly regex: RegExp;
   /** Also `self` notifications (APKAM enrollment requests). */
   readonly selfNotifications: boolean;
+  /** Keys this connection may see (APKAM namespaces); absent = every key. */
+  readonly readable?: (key: string) => boolean;
 }
 
 export interface SubscriptionContext {
@@ -58,9 +60,10 @@ export class MonitorSubscription {
     return this.#cancelled;
   }
 
-  /** Whether this monitor shows a stored notification (type, then regex on key or sender). */
+  /** Whether this monitor shows a stored notification (type, namespaces, then regex on key or sender). */
   wants(notification: StoredNotification): boolean {
     if (notification.type === 'self' ? !this.filter.selfNotifications : notification.type !== 'received') return false;
+    if (this.filter.readable !== undefined && !this.filter.readable(notification.notification)) return false;
     return matchesRegex(notification, this.filter.regex);
   }
 

@@ -150,7 +150,11 @@ export class NotificationService {
   }
 
   /** `notify:list` for the owner (received) or a pol-authenticated @bob (what we sent to @bob). */
-  list(command: NotifyListCommand, viewer: { readonly kind: 'owner' } | { readonly kind: 'pol'; readonly atSign: string }): StoredNotification[] {
+  list(
+    command: NotifyListCommand,
+    viewer: { readonly kind: 'owner' } | { readonly kind: 'pol'; readonly atSign: string },
+    readable: (notification: StoredNotification) => boolean = () => true,
+  ): StoredNotification[] {
     const now = this.#server.tuning.clock.now();
     const filter = listFilter(command, now);
     const wanted =
@@ -158,7 +162,7 @@ export class NotificationService {
         ? (notification: StoredNotification) => notification.type === 'received'
         : (notification: StoredNotification) => notification.type === 'sent' && notification.toAtSign === viewer.atSign;
     return this.records
-      .list((notification) => wanted(notification) && !isExpired(notification, now) && filter(notification))
+      .list((notification) => wanted(notification) && !isExpired(notification, now) && filter(notification) && readable(notification))
       .sort((a, b) => a.notificationDateTime - b.notificationDateTime);
   }
 
@@ -172,13 +176,15 @@ export class NotificationService {
 
   /**
    * `monitor`: registers the connection, after replaying the stored notifications newer than
-   * `epochMillis` when it was given. Invalid regex → AT0003.
+   * `epochMillis` when it was given. Invalid regex → AT0003. `readable` narrows it to the keys
+   * an APKAM device may read.
    */
-  monitor(connection: ConnectionHandle, command: MonitorCommand): void {
+  monitor(connection: ConnectionHandle, command: MonitorCommand, readable?: (key: string) => boolean): void {
     const regex = clientRegex(command.regex ?? '.*');
     connection.session.isMonitor = true;
     const since = command.epochMillis;
-    this.monitors.subscribe(connection, { regex, selfNotifications: command.selfNotifications }, (subscription) => {
+    const filter = { regex, selfNotifications: command.selfNotifications, ...(readable === undefined ? {} : { readable }) };
+    this.monitors.subscribe(connection, filter, (subscription) => {
       if (since === undefined) return [];
       const now = this.#server.tuning.clock.now();
       return this.records

@@ -11,8 +11,10 @@ import { SILENT_REPLY, type VerbHandler } from '../verb-handler.js';
 export const monitorVerb: VerbHandler<'monitor'> = {
   verb: 'monitor',
   ownerOnly: true,
-  handle(command, { server, connection }) {
-    server.module(NOTIFICATIONS).monitor(connection, command);
+  handle(command, { server, session, connection }) {
+    // An APKAM device's monitor shows only keys in its namespaces (server.md §3.2).
+    const readable = session.enrollmentId === undefined ? undefined : (key: string) => server.apkam.allows(session, key);
+    server.module(NOTIFICATIONS).monitor(connection, command, readable);
     return SILENT_REPLY;
   },
 };

@@ -9,7 +9,8 @@ import type { VerbHandler } from '../verb-handler.js';
 export const notifyAllVerb: VerbHandler<'notify:all'> = {
   verb: 'notify:all',
   ownerOnly: true,
-  handle(command, { server }) {
+  handle(command, { server, session }) {
+    for (const recipient of command.recipients) server.apkam.requireAccess(session, `${recipient}:${command.atKey}${server.atSign}`, 'rw');
     return { kind: 'data', payload: server.module(NOTIFICATIONS).notifyAll(command), spaced: true };
   },
 };

@@ -10,9 +10,10 @@ import { dataReply, type VerbHandler } from '../verb-handler.js';
 export const notifyFetchVerb: VerbHandler<'notify:fetch'> = {
   verb: 'notify:fetch',
   ownerOnly: true,
-  handle(command, { server }) {
+  handle(command, { server, session }) {
     const notification = server.module(NOTIFICATIONS).records.get(command.notificationId);
     if (notification === undefined) return dataReply(unknownFetchJson(command.notificationId));
+    server.apkam.requireAccess(session, notification.notification, 'r');
     return dataReply(fetchJson(notification, reportedStatus(notification, server.tuning.clock.now())));
   },
 };

@@ -5,6 +5,7 @@
  */
 import { NOTIFICATIONS } from '../notifications/notification-module.js';
 import { notificationListJson } from '../notifications/notification-views.js';
+import type { StoredNotification } from '../notifications/stored-notification.js';
 import { dataReply, NULL_REPLY, type VerbHandler } from '../verb-handler.js';
 
 export const notifyListVerb: VerbHandler<'notify:list'> = {
@@ -17,7 +18,8 @@ export const notifyListVerb: VerbHandler<'notify:list'> = {
         ? ({ kind: 'pol', atSign: session.polAtSign } as const)
         : undefined;
     if (viewer === undefined) return NULL_REPLY;
-    const found = server.module(NOTIFICATIONS).list(command, viewer);
+    const readable = (notification: StoredNotification) => server.apkam.allows(session, notification.notification);
+    const found = server.module(NOTIFICATIONS).list(command, viewer, session.enrollmentId === undefined ? undefined : readable);
     return found.length === 0 ? NULL_REPLY : dataReply(notificationListJson(found));
   },
 };

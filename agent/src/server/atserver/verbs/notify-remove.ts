@@ -10,9 +10,12 @@ import { SUCCESS_REPLY, type VerbHandler } from '../verb-handler.js';
 export const notifyRemoveVerb: VerbHandler<'notify:remove'> = {
   verb: 'notify:remove',
   ownerOnly: true,
-  handle(command, { server }) {
+  handle(command, { server, session }) {
     if (command.id.trim() === '') throw illegalArgument('notify:remove needs a notification id');
-    server.module(NOTIFICATIONS).remove(command.id);
+    const notifications = server.module(NOTIFICATIONS);
+    const stored = notifications.records.get(command.id);
+    if (stored !== undefined) server.apkam.requireAccess(session, stored.notification, 'rw');
+    notifications.remove(command.id);
     return SUCCESS_REPLY;
   },
 };

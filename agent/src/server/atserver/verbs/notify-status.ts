@@ -12,7 +12,11 @@ export const notifyStatusVerb: VerbHandler<'notify:status'> = {
   ownerOnly: false,
   handle(command, { server, session }) {
     const notifications = server.module(NOTIFICATIONS);
-    if (session.isOwner) return dataReply(notifications.status(command.notificationId));
+    if (session.isOwner) {
+      const stored = notifications.records.get(command.notificationId);
+      if (stored !== undefined) server.apkam.requireAccess(session, stored.notification, 'r');
+      return dataReply(notifications.status(command.notificationId));
+    }
     const pol = session.polAtSign;
     if (pol === undefined) throw authRequired();
     return dataReply(notifications.status(command.notificationId, (notification) => notification.type === 'sent' && notification.toAtSign === pol));

@@ -12,7 +12,11 @@ export const notifyVerb: VerbHandler<'notify'> = {
   ownerOnly: false,
   handle(command, { server, session }) {
     const notifications = server.module(NOTIFICATIONS);
-    if (session.isOwner) return dataReply(notifications.notify(command));
+    if (session.isOwner) {
+      // An APKAM device may notify only about keys in namespaces it may write (server.md §3.2).
+      if (command.messageType !== 'text') server.apkam.requireAccess(session, command.key, 'rw');
+      return dataReply(notifications.notify(command));
+    }
     if (session.polAtSign !== undefined) {
       notifications.receive(command, session.polAtSign);
       return SUCCESS_REPLY;
