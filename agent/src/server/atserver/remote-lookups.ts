@@ -50,9 +50,8 @@ export class RemoteLookups {
 
   /** `scan:@bob …`: bob's server's own scan answer for us, over pol. */
   async scan(remoteAtSign: string, showHidden: boolean, regex: string | undefined): Promise<VerbReply> {
-    const connection = await this.#options.pool.authenticated(remoteAtSign);
     const command = `scan${showHidden ? ':showHidden:true' : ''}${regex === undefined ? '' : ` ${regex}`}`;
-    const response = await this.#request(connection, remoteAtSign, 'authenticated', command);
+    const response = await this.#request(remoteAtSign, 'authenticated', command);
     if (response.kind === 'data') return dataReply(response.payload);
     throw this.#relay(response, remoteAtSign);
   }
@@ -138,8 +137,7 @@ export class RemoteLookups {
   }
 
   async #remoteLookup(remoteAtSign: string, command: string, kind: 'authenticated' | 'anonymous', cachedName: string): Promise<Answer> {
-    const connection = kind === 'authenticated' ? await this.#options.pool.authenticated(remoteAtSign) : await this.#options.pool.anonymous(remoteAtSign);
-    const response = await this.#request(connection, remoteAtSign, kind, command);
+    const response = await this.#request(remoteAtSign, kind, command);
     if (response.kind === 'data') {
       if (response.isNull) {
         this.#dropCache(cachedName);
@@ -155,14 +153,19 @@ export class RemoteLookups {
     throw this.#relay(response, remoteAtSign);
   }
 
-  async #request(connection: OutboundConnection, remoteAtSign: string, kind: 'authenticated' | 'anonymous', command: string): Promise<AtResponse> {
+  /** One command over the pooled connection of `kind` to `remoteAtSign`, lent for just that command. */
+  async #request(remoteAtSign: string, kind: 'authenticated' | 'anonymous', command: string): Promise<AtResponse> {
+    const lease = await this.#options.pool.lease(remoteAtSign, kind);
+    let response: AtResponse;
     try {
-      return await connection.request(command, this.#options.readTimeoutMs);
+      response = await lease.connection.request(command, this.#options.readTimeoutMs);
     } catch (error) {
       // The connection is in an unknown state after a timeout or a socket error.
-      this.#options.pool.discard(remoteAtSign, kind);
+      lease.discard();
       throw error;
     }
+    lease.release();
+    return response;
   }
 
   #relay(response: AtResponse, remoteAtSign: string): AtServerVerbError {

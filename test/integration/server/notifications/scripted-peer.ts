@@ -49,6 +49,16 @@ export class ScriptedPeer {
     return this.notifyLines.slice(0, count);
   }
 
+  /** Connections open to this peer now. */
+  get connections(): number {
+    return this.#sockets.size;
+  }
+
+  /** Resolves once exactly `count` connections are open (closes and opens both wake it). */
+  async untilConnections(count: number): Promise<void> {
+    while (this.#sockets.size !== count) await new Promise<void>((resolve) => this.#waiters.push(resolve));
+  }
+
   /** Drops every connection (the sender sees its connection fail). */
   dropConnections(): void {
     for (const socket of this.#sockets) socket.destroy();
@@ -59,9 +69,17 @@ export class ScriptedPeer {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
+  #wake(): void {
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
   #serve(socket: tls.TLSSocket): void {
     this.#sockets.add(socket);
-    socket.on('close', () => this.#sockets.delete(socket));
+    this.#wake();
+    socket.on('close', () => {
+      this.#sockets.delete(socket);
+      this.#wake();
+    });
     socket.on('error', () => undefined);
     socket.setEncoding('utf8');
     let buffer = '';
@@ -80,7 +98,7 @@ export class ScriptedPeer {
         } else if (line.startsWith('notify:')) {
           const index = this.notifyLines.length;
           this.notifyLines.push(line);
-          for (const wake of this.#waiters.splice(0)) wake();
+          this.#wake();
           const answer = this.answer(line, index);
           if (answer !== 'silence') socket.write(`${answer}\n${answer.startsWith('data:') ? `${sender}@` : '@'}`);
         } else if (line === '@exit') {

@@ -16,7 +16,7 @@
 import { AtProtocolError } from '../../../protocol/index.js';
 import type { Clock } from '../clock.js';
 import type { OutboundConnection } from '../outbound/outbound-connection.js';
-import type { OutboundPool } from '../outbound/outbound-pool.js';
+import type { OutboundLease, OutboundPool } from '../outbound/outbound-pool.js';
 import type { AtServerLogger } from '../server-options.js';
 import type { NotificationRecords } from './notification-records.js';
 import type { NotificationSettings } from './notification-settings.js';
@@ -143,9 +143,9 @@ export class NotificationSender {
 
   async #sendBatch(recipient: string, batch: readonly QueuedNotification[]): Promise<void> {
     const { pool, queue, settings, clock } = this.#options;
-    let connection: OutboundConnection;
+    let lease: OutboundLease;
     try {
-      connection = await pool.authenticated(recipient);
+      lease = await pool.lease(recipient, 'authenticated');
     } catch (error) {
       if (this.#closed) return;
       const now = clock.now();
@@ -160,16 +160,21 @@ export class NotificationSender {
       for (const entry of batch) this.#failed(recipient, entry, until);
       return;
     }
-    for (let index = 0; index < batch.length; index++) {
-      const entry = batch[index] as QueuedNotification;
-      if (this.#closed) return;
-      const outcome = await this.#sendOne(recipient, connection, entry);
-      if (outcome === 'connection-lost') {
-        pool.discard(recipient, 'authenticated');
-        // Not attempted: back in the queue as they were.
-        for (const rest of batch.slice(index + 1)) this.#add(recipient, rest);
-        return;
+    // The whole batch on one lease: busy, so not closed to make room for another recipient.
+    try {
+      for (let index = 0; index < batch.length; index++) {
+        const entry = batch[index] as QueuedNotification;
+        if (this.#closed) return;
+        const outcome = await this.#sendOne(recipient, lease.connection, entry);
+        if (outcome === 'connection-lost') {
+          lease.discard();
+          // Not attempted: back in the queue as they were.
+          for (const rest of batch.slice(index + 1)) this.#add(recipient, rest);
+          return;
+        }
       }
+    } finally {
+      lease.release(); // no-op after discard
     }
   }
 

@@ -1,8 +1,14 @@
 /**
  * This atServer's connections to other atServers (server.md §7): at most one pooled
  * connection per remote atSign and kind (pol-authenticated, or anonymous for public
- * lookups), reused until idle for `outboundIdleMs`, at most `outboundMaxConnections` open
- * (AT0006 beyond). The notification queue and proxied lookups both draw from it.
+ * lookups), reused until idle for `outboundIdleMs`, at most `outboundMaxConnections` open.
+ * The notification queue and proxied lookups both draw from it.
+ *
+ * A connection is lent (`lease`) for a piece of work and given back (`release`); while lent,
+ * or while still opening, it is busy. When the pool is full, a new remote takes the place of
+ * the least-recently-used idle connection: otherwise a server that once talked to
+ * `outboundMaxConnections` remotes would refuse every new one until an idle connection timed
+ * out (10 minutes). AT0006 only when every connection is busy.
  *
  * Every new connection first runs the `afterConnect` hook (the public-key refresh of
  * server.md §5.4) before any authentication.
@@ -24,10 +30,29 @@ export interface OutboundPoolOptions {
   readonly logger: AtServerLogger;
 }
 
+/** A pooled connection lent for one piece of work; give it back exactly once. */
+export interface OutboundLease {
+  readonly connection: OutboundConnection;
+  /** Back to the pool, idle and reusable. */
+  release(): void;
+  /** It misbehaved (timeout, socket error, unreadable answer): closed, the next lease opens a new one. */
+  discard(): void;
+}
+
+interface PoolEntry {
+  readonly key: string;
+  readonly opening: Promise<OutboundConnection>;
+  /** Set once open. */
+  connection: OutboundConnection | undefined;
+  /** Leases out, plus callers still waiting for the opening: > 0 means busy. */
+  users: number;
+}
+
 export class OutboundPool {
   readonly #options: OutboundPoolOptions;
   #tls: OutboundTls;
-  readonly #connections = new Map<string, Promise<OutboundConnection>>();
+  /** In least-recently-used order: an entry moves to the end whenever it is given back. */
+  readonly #connections = new Map<string, PoolEntry>();
   /** Connections made outside the pool (`fresh`), counted against the same limit. */
   #unpooled = 0;
   #sweeper: NodeJS.Timeout | undefined;
@@ -46,14 +71,33 @@ export class OutboundPool {
     return this.#connections.size + this.#unpooled;
   }
 
-  /** A pol-authenticated connection to `remoteAtSign` (AT0007 unknown, AT0008 handshake failed). */
-  authenticated(remoteAtSign: string): Promise<OutboundConnection> {
-    return this.#pooled(remoteAtSign, 'authenticated');
-  }
-
-  /** An unauthenticated connection to `remoteAtSign`, for public lookups. */
-  anonymous(remoteAtSign: string): Promise<OutboundConnection> {
-    return this.#pooled(remoteAtSign, 'anonymous');
+  /**
+   * The pooled connection to `remoteAtSign` of `kind`, opened (and for 'authenticated',
+   * pol-authenticated) if there is none: AT0007 unknown atSign, AT0008 handshake failed,
+   * AT0006 the pool is full of busy connections.
+   */
+  async lease(remoteAtSign: string, kind: OutboundKind): Promise<OutboundLease> {
+    const key = `${kind}:${remoteAtSign}`;
+    let entry = this.#connections.get(key);
+    if (entry?.connection?.closed === true) {
+      // Dropped by the remote: whoever still holds it finds out on their next request.
+      this.#connections.delete(key);
+      entry = undefined;
+    }
+    if (entry === undefined) {
+      this.#makeRoom();
+      entry = this.#openEntry(key, remoteAtSign, kind);
+    }
+    entry.users++;
+    let connection: OutboundConnection;
+    try {
+      connection = await entry.opening;
+    } catch (error) {
+      entry.users--;
+      throw error;
+    }
+    connection.lastUsed = Date.now();
+    return this.#leaseOf(entry, connection);
   }
 
   /**
@@ -61,7 +105,7 @@ export class OutboundPool {
    * verification must not share a connection with anything else).
    */
   async withFresh<T>(remoteAtSign: string, use: (connection: OutboundConnection) => Promise<T>): Promise<T> {
-    this.#checkCapacity();
+    this.#makeRoom();
     this.#unpooled++;
     try {
       const connection = await this.#open(remoteAtSign);
@@ -75,12 +119,10 @@ export class OutboundPool {
     }
   }
 
-  /** Drops a connection that misbehaved, so the next use opens a new one. */
+  /** Drops the pooled connection to `remoteAtSign` of `kind`, so the next lease opens a new one. */
   discard(remoteAtSign: string, kind: OutboundKind): void {
-    const key = `${kind}:${remoteAtSign}`;
-    const entry = this.#connections.get(key);
-    this.#connections.delete(key);
-    void entry?.then((connection) => connection.close(), () => undefined);
+    const entry = this.#connections.get(`${kind}:${remoteAtSign}`);
+    if (entry !== undefined) this.#drop(entry);
   }
 
   /** New connections present a renewed certificate (open ones keep theirs until they close). */
@@ -91,28 +133,66 @@ export class OutboundPool {
   close(): void {
     this.#closed = true;
     clearInterval(this.#sweeper);
-    for (const entry of this.#connections.values()) void entry.then((connection) => connection.close(), () => undefined);
-    this.#connections.clear();
+    for (const entry of [...this.#connections.values()]) this.#drop(entry);
   }
 
-  async #pooled(remoteAtSign: string, kind: OutboundKind): Promise<OutboundConnection> {
-    const key = `${kind}:${remoteAtSign}`;
-    const existing = this.#connections.get(key);
-    if (existing !== undefined) {
-      const connection = await existing.catch(() => undefined);
-      if (connection !== undefined && !connection.closed) {
-        connection.lastUsed = Date.now();
-        return connection;
-      }
-      if (this.#connections.get(key) === existing) this.#connections.delete(key);
+  #openEntry(key: string, remoteAtSign: string, kind: OutboundKind): PoolEntry {
+    const entry: PoolEntry = { key, opening: this.#openPooled(remoteAtSign, kind), connection: undefined, users: 0 };
+    this.#connections.set(key, entry);
+    entry.opening.then(
+      (connection) => {
+        entry.connection = connection;
+      },
+      () => {
+        if (this.#connections.get(key) === entry) this.#connections.delete(key);
+      },
+    );
+    return entry;
+  }
+
+  #leaseOf(entry: PoolEntry, connection: OutboundConnection): OutboundLease {
+    let returned = false;
+    const giveBack = (): boolean => {
+      if (returned) return false;
+      returned = true;
+      entry.users--;
+      return true;
+    };
+    return {
+      connection,
+      release: () => {
+        if (!giveBack() || entry.users > 0 || this.#connections.get(entry.key) !== entry) return;
+        // Most recently used now: to the end of the eviction order.
+        this.#connections.delete(entry.key);
+        this.#connections.set(entry.key, entry);
+      },
+      discard: () => {
+        if (giveBack()) this.#drop(entry);
+      },
+    };
+  }
+
+  /** Frees a slot if the pool is full: dead connections first, then the least-recently-used idle one. */
+  #makeRoom(): void {
+    const limit = this.#options.limits.outboundMaxConnections;
+    if (this.size < limit) return;
+    for (const entry of [...this.#connections.values()]) {
+      if (entry.users === 0 && entry.connection?.closed === true) this.#connections.delete(entry.key);
     }
-    this.#checkCapacity();
-    const opening = this.#openPooled(remoteAtSign, kind);
-    this.#connections.set(key, opening);
-    opening.catch(() => {
-      if (this.#connections.get(key) === opening) this.#connections.delete(key);
-    });
-    return opening;
+    if (this.size < limit) return;
+    for (const entry of this.#connections.values()) {
+      if (entry.users === 0 && entry.connection !== undefined) {
+        this.#drop(entry);
+        return;
+      }
+    }
+    throw new AtServerVerbError('AT0006', 'Outbound connection limit exceeded', { close: false });
+  }
+
+  /** Out of the pool (if still in it) and closed, once open. */
+  #drop(entry: PoolEntry): void {
+    if (this.#connections.get(entry.key) === entry) this.#connections.delete(entry.key);
+    void entry.opening.then((connection) => connection.close(), () => undefined);
   }
 
   async #openPooled(remoteAtSign: string, kind: OutboundKind): Promise<OutboundConnection> {
@@ -160,24 +240,11 @@ export class OutboundPool {
     return connection;
   }
 
-  #checkCapacity(): void {
-    if (this.size >= this.#options.limits.outboundMaxConnections) {
-      throw new AtServerVerbError('AT0006', 'Outbound connection limit exceeded', { close: false });
-    }
-  }
-
   #closeIdle(): void {
     const cutoff = Date.now() - this.#options.limits.outboundIdleMs;
-    for (const [key, entry] of this.#connections) {
-      void entry.then(
-        (connection) => {
-          if (connection.closed || connection.lastUsed < cutoff) {
-            if (this.#connections.get(key) === entry) this.#connections.delete(key);
-            connection.close();
-          }
-        },
-        () => undefined,
-      );
+    for (const entry of [...this.#connections.values()]) {
+      const connection = entry.connection;
+      if (entry.users === 0 && connection !== undefined && (connection.closed || connection.lastUsed < cutoff)) this.#drop(entry);
     }
   }
 }
