@@ -116,12 +116,15 @@ export interface CleanupScope {
   after(fn: () => unknown): void;
 }
 
+/** Servers are quiet in tests; ATAGENT_TEST_LOG=1 shows their warnings (to chase a flaky failure). */
+const testLogger = process.env.ATAGENT_TEST_LOG ? { info: () => undefined, warn: (message: string) => console.warn(message) } : silentLogger;
+
 export async function startTestPlatform(t: CleanupScope | null, options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-platform-'));
   const platform = await startPlatform({
     dataDir,
-    tuning: { logger: silentLogger, ...options.tuning },
+    tuning: { logger: testLogger, ...options.tuning },
     ...(options.redis === undefined ? {} : { redis: options.redis }),
   });
   const clients: LineClient[] = [];
