@@ -38,7 +38,7 @@ export class LineClient {
   #closed = false;
   #waiters: Array<() => void> = [];
 
-  private constructor(socket: tls.TLSSocket) {
+  constructor(socket: tls.TLSSocket) {
     this.socket = socket;
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
@@ -52,7 +52,8 @@ export class LineClient {
     socket.on('error', () => undefined);
   }
 
-  static async connect(port: number, options: LineClientOptions): Promise<LineClient> {
+  /** Called on a subclass, makes one of it (protocol-specific helpers on the same reader). */
+  static async connect<T extends LineClient>(this: new (socket: tls.TLSSocket) => T, port: number, options: LineClientOptions): Promise<T> {
     const socket = tls.connect({
       host: options.host ?? '127.0.0.1',
       port,
@@ -60,11 +61,11 @@ export class LineClient {
       servername: options.servername ?? 'localhost',
       ...(options.cert === undefined ? {} : { cert: options.cert, key: options.key }),
     });
-    const client = new LineClient(socket);
+    const client = new this(socket);
     await Promise.race([
       once(socket, 'secureConnect'),
       once(socket, 'close').then(() => {
-        throw new Error('connection closed during the TLS handshake');
+        throw new Error('connection closed during the handshake');
       }),
     ]);
     if (options.greeting ?? true) {
@@ -83,7 +84,7 @@ export class LineClient {
     return this.#buffer;
   }
 
-  write(text: string | Buffer): Promise<void> {
+  write(text: string | Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => this.socket.write(text, (error) => (error ? reject(error) : resolve())));
   }
 

@@ -75,7 +75,7 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
         server,
         registry,
         async connect() {
-          const client = await DirectoryTestClient.connect(server.port, material.ca);
+          const client = await DirectoryTestClient.connect(server.port, { ca: material.ca, greeting: false });
           clients.push(client);
           return client;
         },

@@ -64,7 +64,7 @@ describe('Redis registry', () => {
     await registries[0]!.register('@alice🛠', 'host-a.example', 25000);
     await registries[1]!.register('@bob🛠', 'host-b.example', 25001);
     for (const server of servers) {
-      const client = await DirectoryTestClient.connect(server.port, material.ca);
+      const client = await DirectoryTestClient.connect(server.port, { ca: material.ca, greeting: false });
       t.after(() => client.destroy());
       await client.readUntil('@');
       assert.equal(await client.lookup('alice🛠'), 'host-a.example:25000');
@@ -87,7 +87,7 @@ describe('Redis registry', () => {
     await registry.register('alice🛠', 'host-a.example', 25000);
 
     await redis.stop();
-    const client = await DirectoryTestClient.connect(server.port, material.ca);
+    const client = await DirectoryTestClient.connect(server.port, { ca: material.ca, greeting: false });
     t.after(() => client.destroy());
     await client.readUntil('@');
     await client.write('alice🛠\n');
