@@ -17,8 +17,7 @@ import { RsaPrivateKey, cramDigest } from '../../agent/src/crypto/index.js';
 import { startPlatform, silentLogger, type AtServerTuning, type Platform } from '../../agent/src/server/index.js';
 import { DEMO_ATSIGNS } from '../../agent/src/server/demo/index.js';
 import { LineClient, type LineClientOptions } from './line-client.js';
-
-const VECTORS = new URL('../fixtures/vectors/', import.meta.url);
+import { readVector } from './vectors.js';
 
 interface DemoKeys {
   readonly cramSecret: string;
@@ -30,9 +29,7 @@ interface DemoKeys {
 }
 
 /** The demo atSigns' full key material (test fixture: private keys included). */
-export const demoKeys: Readonly<Record<string, DemoKeys>> = (
-  JSON.parse(fs.readFileSync(new URL('demo_keys.json', VECTORS), 'utf8')) as { atSigns: Record<string, DemoKeys> }
-).atSigns;
+export const demoKeys: Readonly<Record<string, DemoKeys>> = readVector<{ atSigns: Record<string, DemoKeys> }>('demo_keys.json').atSigns;
 
 export function demoKeysOf(atSign: string): DemoKeys {
   const keys = demoKeys[atSign];
@@ -42,7 +39,7 @@ export function demoKeysOf(atSign: string): DemoKeys {
 
 /** Writes every demo `.atKeys` file as `<dir>/<atSign>_key.atKeys` (mode 0600); returns atSign → path. */
 export function writeDemoAtKeysFiles(dir: string): Map<string, string> {
-  const files = (JSON.parse(fs.readFileSync(new URL('demo_atkeys_files.json', VECTORS), 'utf8')) as { files: Record<string, unknown> }).files;
+  const files = readVector<{ files: Record<string, unknown> }>('demo_atkeys_files.json').files;
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const written = new Map<string, string>();
   for (const [atSign, content] of Object.entries(files)) {

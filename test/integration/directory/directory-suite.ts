@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { ensureServerTls, type ServerTls } from '../../../agent/src/server/tls/index.js';
 import {
@@ -16,16 +15,16 @@ import {
   type DirectoryServer,
   type DirectoryServerOptions,
 } from '../../../agent/src/server/directory/index.js';
+import { readVector } from '../../helpers/vectors.js';
 import { DirectoryTestClient } from './directory-client.js';
 
 interface DemoRecords {
   virtualEnvironmentRootRecords: { records: Record<string, { rootValue: string }> };
 }
 
-const vectors = fileURLToPath(new URL('../../fixtures/vectors/demo_keys.json', import.meta.url));
 /** atSign (without @) → host:port, from upstream's virtual environment. */
 export const demoRecords: ReadonlyArray<[string, string]> = Object.entries(
-  (JSON.parse(fs.readFileSync(vectors, 'utf8')) as DemoRecords).virtualEnvironmentRootRecords.records,
+  readVector<DemoRecords>('demo_keys.json').virtualEnvironmentRootRecords.records,
 ).map(([atSign, record]) => [atSign, record.rootValue]);
 
 export const quietLogger = { warnings: [] as string[], warn(message: string) { this.warnings.push(message); } };

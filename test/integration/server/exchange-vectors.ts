@@ -5,10 +5,10 @@
  * test files together cover every exchange and neither skips one.
  */
 import assert from 'node:assert/strict';
-import { verbExchanges, type Exchange } from '../../unit/protocol/vectors.js';
+import { verbExchanges, type Exchange } from '../../helpers/vectors.js';
 import type { Reply } from '../../helpers/line-client.js';
 
-export const EXCHANGES: readonly Exchange[] = verbExchanges().exchanges;
+export const EXCHANGES: readonly Exchange[] = verbExchanges();
 
 /** Exchanges of notify / notify:* / monitor: tested in verb-exchanges-notifications.test.ts. */
 export const NOTIFICATION_EXCHANGES: ReadonlySet<number> = new Set([57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 74, 75]);

@@ -8,7 +8,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { generateRsaKeyPair, type RsaKeyPair } from '../../../agent/src/crypto/index.js';
-import { verbSyntax } from '../../unit/protocol/vectors.js';
+import { verbSyntax } from '../../helpers/vectors.js';
 import type { LineClient } from '../../helpers/line-client.js';
 import { pkamLogin, startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
 

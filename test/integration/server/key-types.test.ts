@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyKey, isValidAtSign, normalizeAtSign, normalizeStoredKey } from '../../../agent/src/protocol/index.js';
-import { keyTypes } from '../../unit/protocol/vectors.js';
+import { keyTypes } from '../../helpers/vectors.js';
 import { cramLogin, startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
 
 const WRITABLE = new Set(['publicKey', 'selfKey', 'sharedKey', 'reservedKey']);

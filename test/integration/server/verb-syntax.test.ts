@@ -9,7 +9,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateRsaKeyPair, type RsaPrivateKey } from '../../../agent/src/crypto/index.js';
-import { verbSyntax, type VerbSyntaxCase } from '../../unit/protocol/vectors.js';
+import { verbSyntax, type VerbSyntaxCase } from '../../helpers/vectors.js';
 import { pkamLogin, startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
 
 /** Rejected by the strict regex, accepted by the server's lenient option reader. */

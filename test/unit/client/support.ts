@@ -1,7 +1,7 @@
 /** Keys and scripted-peer steps shared by the client tests (all values from crypto.json). */
 import { AesKey, RsaPrivateKey, RsaPublicKey, type AtKeys } from '../../../agent/src/crypto/index.js';
 import type { ScriptStep } from '../net/support/scripted-peer.js';
-import { readVector } from '../net/support/vectors.js';
+import { readVector } from '../../helpers/vectors.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const vectors = readVector<any>('crypto.json');

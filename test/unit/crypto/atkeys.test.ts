@@ -20,11 +20,11 @@ import {
   type AtKeys,
 } from '../../../agent/src/crypto/index.js';
 import { forEachEngine } from './engines.js';
-import { readVectors } from './fixtures.js';
+import { readVector } from '../../helpers/vectors.js';
 
-const demoFiles = readVectors('demo_atkeys_files.json');
-const demoKeys = readVectors('demo_keys.json').atSigns;
-const cryptoVectors = readVectors('crypto.json');
+const demoFiles = readVector('demo_atkeys_files.json');
+const demoKeys = readVector('demo_keys.json').atSigns;
+const cryptoVectors = readVector('crypto.json');
 
 const aliceFile: Record<string, string> = demoFiles.files['@alice🛠'];
 const aliceText = JSON.stringify(aliceFile);

@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { BadBase2e15Error, base2e15 } from 'atagent';
 import { forEachEngine } from './engines.js';
-import { readVectors } from './fixtures.js';
+import { readVector } from '../../helpers/vectors.js';
 
-const vectors = readVectors('base2e15.json');
+const vectors = readVector('base2e15.json');
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');

@@ -10,7 +10,7 @@ import type { CryptoBackend, HashName } from '../../../agent/src/crypto/backend.
 import { paddedLength } from '../../../agent/src/crypto/backend.js';
 import { jsBackend } from '../../../agent/src/crypto/js-backend.js';
 import { loadNativeBackend } from '../../../agent/src/crypto/native-backend.js';
-import { readVectors } from './fixtures.js';
+import { readVector } from '../../helpers/vectors.js';
 
 const MAX_EVERY_SIZE = 4096;
 const LARGE_SIZES = [1 << 20, (1 << 20) + 7, 3 * (1 << 20) + 13];
@@ -162,7 +162,7 @@ describe('differential: base2e15', () => {
 });
 
 describe('differential: RSA', () => {
-  const vectors = readVectors('crypto.json');
+  const vectors = readVector('crypto.json');
   const pkcs8 = Buffer.from(vectors.sharedKeyExchange.bobEncryptionPrivateKey, 'base64');
   const spki = Buffer.from(vectors.sharedKeyExchange.bobEncryptionPublicKey, 'base64');
   const modulus = Buffer.from(

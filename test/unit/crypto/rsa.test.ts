@@ -15,9 +15,10 @@ import {
   generateRsaKeyPair,
 } from '../../../agent/src/crypto/index.js';
 import { forEachEngine } from './engines.js';
-import { readLocalFixture, readVectors } from './fixtures.js';
+import { readVector } from '../../helpers/vectors.js';
+import { readLocalFixture } from './fixtures.js';
 
-const v = readVectors('crypto.json');
+const v = readVector('crypto.json');
 const bobPrivate: string = v.sharedKeyExchange.bobEncryptionPrivateKey;
 const bobPublic: string = v.sharedKeyExchange.bobEncryptionPublicKey;
 const alicePublic: string = v.sharedKeyExchange.aliceEncryptionPublicKey;

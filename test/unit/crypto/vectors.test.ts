@@ -8,9 +8,9 @@ import type { CryptoBackend } from '../../../agent/src/crypto/backend.js';
 import { AesKey, RsaPrivateKey, RsaPublicKey, cramDigest, ivFromBase64, md5Hex, publicKeyChecksum, sha512Hex } from '../../../agent/src/crypto/index.js';
 import { cryptoBackend } from '../../../agent/src/crypto/select-backend.js';
 import { forEachEngine } from './engines.js';
-import { readVectors } from './fixtures.js';
+import { readVector } from '../../helpers/vectors.js';
 
-const v = readVectors('crypto.json');
+const v = readVector('crypto.json');
 
 function vectorSuite(engine: () => CryptoBackend): void {
   test('cram digest', () => {

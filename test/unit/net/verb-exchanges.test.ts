@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { AtConnection } from '../../../agent/src/net/index.js';
 import { AtServerError, parseNotificationLine, parseResponse } from '../../../agent/src/protocol/index.js';
 import { startScriptedPeer, type ScriptStep, type ScriptedPeer } from './support/scripted-peer.js';
-import { verbExchanges, type Exchange } from './support/vectors.js';
+import { verbExchanges, type Exchange } from '../../helpers/vectors.js';
 
 const ME = '@alice🛠';
 const OTHER = '@bob🛠';

@@ -13,7 +13,7 @@ import {
   parseAtKey,
   type AtKeyParts,
 } from '../../../agent/src/protocol/index.js';
-import { keyTypes } from './vectors.js';
+import { keyTypes } from '../../helpers/vectors.js';
 
 const invalidKey = (error: unknown) => error instanceof InvalidAtKeyError && error.code === 'AT0016';
 

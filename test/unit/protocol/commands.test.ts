@@ -43,7 +43,7 @@ import {
   type AtKeyParts,
   type MetadataOptions,
 } from '../../../agent/src/protocol/index.js';
-import { cryptoVectors } from './vectors.js';
+import { cryptoVectors } from '../../helpers/vectors.js';
 
 const illegalArgument = (error: unknown) => error instanceof IllegalArgumentError && error.code === 'AT0022';
 const invalidKey = (error: unknown) => error instanceof InvalidAtKeyError && error.code === 'AT0016';

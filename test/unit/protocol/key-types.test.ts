@@ -7,7 +7,7 @@ import {
   KEY_REGEX_SOURCES,
   KEY_REGEX_SOURCES_WITH_NAMESPACE,
 } from '../../../agent/src/protocol/index.js';
-import { keyTypes } from './vectors.js';
+import { keyTypes } from '../../helpers/vectors.js';
 
 const vectors = keyTypes();
 

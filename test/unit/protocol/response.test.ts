@@ -40,7 +40,7 @@ import {
   type AtResponse,
   type ErrorFormatOptions,
 } from '../../../agent/src/protocol/index.js';
-import { verbExchanges, type Exchange } from './vectors.js';
+import { verbExchanges, type Exchange } from '../../helpers/vectors.js';
 
 const ME = '@alice🛠';
 const OTHER = '@bob🛠';
@@ -330,7 +330,7 @@ function checkClassification(response: AtResponse, expect: Expectation): void {
 }
 
 describe('verb_exchanges.json', () => {
-  const exchanges: readonly Exchange[] = verbExchanges().exchanges;
+  const exchanges: readonly Exchange[] = verbExchanges();
 
   test('has one sample per exchange, in order', () => {
     assert.equal(exchanges.length, 79);

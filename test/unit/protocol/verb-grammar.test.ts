@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { matchVerb, VERB_GRAMMAR, verbRegex, type VerbGrammarName } from '../../../agent/src/protocol/index.js';
-import { verbSyntax } from './vectors.js';
+import { verbSyntax } from '../../helpers/vectors.js';
 
 const vectors = verbSyntax();
 

@@ -12,7 +12,7 @@ import {
   requiresOwnerAuth,
   type VerbCommand,
 } from '../../../agent/src/protocol/index.js';
-import { verbSyntax, type VerbSyntaxCase } from './vectors.js';
+import { verbSyntax, type VerbSyntaxCase } from '../../helpers/vectors.js';
 
 const invalidSyntax = (error: unknown) => error instanceof InvalidSyntaxError && error.code === 'AT0003';
 

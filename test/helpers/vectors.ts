@@ -1,8 +1,8 @@
-/** Typed access to the spec's vectors, read from test/fixtures/vectors (never from outside the repo). */
+/** The spec's vectors, read from test/fixtures/vectors (never from outside the repo), with types for the ones several suites share. */
 import { readFileSync } from 'node:fs';
 
-function read<T>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`../../fixtures/vectors/${name}`, import.meta.url), 'utf8')) as T;
+export function readVector<T = any>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../fixtures/vectors/${name}`, import.meta.url), 'utf8')) as T;
 }
 
 export interface VerbSyntaxCase {
@@ -37,8 +37,8 @@ export interface Exchange {
   readonly note: string;
 }
 
-export const verbSyntax = (): VerbSyntaxVectors => read('verb_syntax.json');
-export const keyTypes = (): KeyTypeVectors => read('key_types.json');
-export const verbExchanges = (): { exchanges: readonly Exchange[] } => read('verb_exchanges.json');
+export const verbSyntax = (): VerbSyntaxVectors => readVector('verb_syntax.json');
+export const keyTypes = (): KeyTypeVectors => readVector('key_types.json');
+export const verbExchanges = (): readonly Exchange[] => readVector<{ exchanges: Exchange[] }>('verb_exchanges.json').exchanges;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const cryptoVectors = (): any => read('crypto.json');
+export const cryptoVectors = (): any => readVector('crypto.json');
