@@ -21,8 +21,8 @@ export interface StartedCli {
   /** Everything printed so far. */
   stdout(): string;
   stderr(): string;
-  /** Resolves once stdout contains `text` (rejects if the process ends first). */
-  waitForOutput(text: string): Promise<void>;
+  /** Resolves once `stream` (default stdout) contains `text` (rejects if the process ends first). */
+  waitForOutput(text: string, stream?: 'stdout' | 'stderr'): Promise<void>;
   /** Ends stdin with `input` and resolves when the process has exited and its streams closed. */
   finish(input?: string): Promise<CliRun>;
 }
@@ -41,16 +41,17 @@ export function startAtagent(args: readonly string[], env: NodeJS.ProcessEnv = p
     child,
     stdout: () => stdout,
     stderr: () => stderr,
-    waitForOutput(text) {
+    waitForOutput(text, stream = 'stdout') {
+      const printed = () => (stream === 'stdout' ? stdout : stderr);
       return new Promise((resolve, reject) => {
         const check = () => {
-          if (!stdout.includes(text)) return;
-          child.stdout.off('data', check);
+          if (!printed().includes(text)) return;
+          child[stream].off('data', check);
           resolve();
         };
-        child.stdout.on('data', check);
+        child[stream].on('data', check);
         check();
-        void closed.then((run) => reject(new Error(`atagent ended (${run.code ?? run.signal}) before printing ${JSON.stringify(text)}:\n${run.stdout}\n${run.stderr}`)));
+        void closed.then((run) => reject(new Error(`atagent ended (${run.code ?? run.signal}) before printing ${JSON.stringify(text)} on ${stream}:\n${run.stdout}\n${run.stderr}`)));
       });
     },
     finish(input = '') {

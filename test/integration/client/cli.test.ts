@@ -3,45 +3,18 @@
  * demo atSigns, raw exec, and notify → monitor with decryption.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { runAtagent as atagent, startAtagent } from '../../helpers/atagent-process.js';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
 
 const ALICE = '@alice🛠';
 const BOB = '@bob🛠';
-const repository = fileURLToPath(new URL('../../../', import.meta.url));
-const main = join(repository, 'agent/src/cli/main.ts');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function start(args: readonly string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--conditions=atagent:source', '--import', 'tsx', main, ...args], { cwd: repository });
-}
-
-function finish(child: ChildProcessWithoutNullStreams, stdin = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 describe('atagent CLI on our platform', () => {
   let env: TestPlatform;
   let files: Map<string, string>;
   const run = Date.now().toString(36);
   const as = (atSign: string) => ['--atsign', atSign, '--keys', files.get(atSign) ?? '', '--root', env.platform.root, '--ca', env.platform.caPath];
-  const atagent = (args: readonly string[], stdin?: string) => finish(start(args), stdin);
 
   before(async () => {
     env = await startTestPlatform(null, { demo: [ALICE, BOB] });
@@ -88,16 +61,10 @@ describe('atagent CLI on our platform', () => {
   });
 
   test('notify → monitor prints the decrypted notification as one JSON line', { timeout: 60_000 }, async () => {
-    const monitor = start(['monitor', ...as(BOB), '--count', '1', `ping-${run}`]);
-    const done = finish(monitor);
+    const monitor = startAtagent(['monitor', ...as(BOB), '--count', '1', `ping-${run}`]);
+    const done = monitor.finish();
     // The monitor says on stderr when the server is monitoring; notify after that.
-    await new Promise<void>((resolve) => {
-      let errors = '';
-      monitor.stderr.on('data', (chunk: Buffer) => {
-        errors += chunk.toString('utf8');
-        if (errors.includes('atagent: monitoring')) resolve();
-      });
-    });
+    await monitor.waitForOutput('atagent: monitoring', 'stderr');
     const notify = await atagent(['notify', ...as(ALICE), '-n', 'cli', `@bob🛠:ping-${run}`, 'pong']);
     assert.equal(notify.code, 0, notify.stderr);
     const result = await done;

@@ -3,40 +3,17 @@
  * real TLS, with a real 0600 key file and a CA file.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { ivFromBase64, writeAtKeys } from '../../../agent/src/crypto/index.js';
+import { runAtagent } from '../../helpers/atagent-process.js';
 import { startScriptedPeer, type ScriptStep, type ScriptedPeer } from '../net/support/scripted-peer.js';
 import { ALICE, aliceKeys, answer, authSteps, BOB, capture, vectors } from '../client/support.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const main = join(root, 'agent/src/cli/main.ts');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function atagent(args: readonly string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=atagent:source', '--import', 'tsx', main, ...args], {
-      cwd: root,
-      env: { ...process.env, ATAGENT_ATSIGN: '', ATAGENT_ROOT: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
+/** The CLI must not pick up the developer's own atSign or atDirectory. */
+const atagent = (args: readonly string[], stdin?: string) => runAtagent(args, stdin, { ...process.env, ATAGENT_ATSIGN: '', ATAGENT_ROOT: '' });
 
 describe('atagent CLI', () => {
   let directory: string;
