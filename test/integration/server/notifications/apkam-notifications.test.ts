@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { generateRsaKeyPair, type RsaKeyPair } from '../../../../agent/src/crypto/index.js';
 import type { LineClient } from '../../../helpers/line-client.js';
 import { startTestPlatform, type TestPlatform } from '../../../helpers/platform.js';
-import { polClient, readNotification } from './support.js';
+import { readNotification } from './support.js';
 
 const ME = '@apkamnotify';
 const SENDER = '@alice🛠';
@@ -57,7 +57,7 @@ describe('notifications on an APKAM device connection', () => {
     const monitor = await apkamClient(enrollmentId, deviceKeys);
     await monitor.write('monitor\nnoop:0\n');
     assert.equal((await monitor.read()).line, 'data:ok');
-    const server = await polClient(env, ME, SENDER);
+    const server = await env.polClient(ME, SENDER);
     const ids: Record<string, string> = {};
     for (const namespace of ['other', 'wavi', 'buzz']) {
       ids[namespace] = randomUUID();

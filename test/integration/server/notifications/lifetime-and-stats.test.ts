@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ManualClock } from '../../../../agent/src/server/index.js';
 import { startTestPlatform, type TestPlatform } from '../../../helpers/platform.js';
-import { monitorClient, notificationsOf, polClient, readStatsNotification, replayedLines, RestartableServer, waitForStatus } from './support.js';
+import { monitorClient, notificationsOf, readStatsNotification, replayedLines, RestartableServer, waitForStatus } from './support.js';
 
 const ALICE = '@alice🛠';
 const BOB = '@bob🛠';
@@ -50,7 +50,7 @@ describe('notification lifetime (ttln)', () => {
   });
 
   test('a received notification leaves notify:list and monitor replays once expired', async () => {
-    const server = await polClient(env, BOB, ALICE);
+    const server = await env.polClient(BOB, ALICE);
     const since = clock.now() - 1;
     const id = randomUUID();
     assert.equal((await server.send(`notify:id:${id}:update:ttln:2000:${BOB}:fleeting${ALICE}:x`)).line, 'data:success');
@@ -67,7 +67,7 @@ describe('notification lifetime (ttln)', () => {
   });
   test('stats notification after a received notification writes the cache (timer off)', async () => {
     const monitor = await monitorClient(env, BOB, 'monitor matches-nothing');
-    const server = await polClient(env, BOB, ALICE);
+    const server = await env.polClient(BOB, ALICE);
     assert.equal((await server.send(`notify:id:${randomUUID()}:update:ttr:-1:${BOB}:cached.stats${ALICE}:v`)).line, 'data:success');
     const owner = await env.pkamClient(BOB);
     const cacheCommit = JSON.parse(await owner.data(`llookup:all:cached:${BOB}:cached.stats${ALICE}`)) as { key: string };

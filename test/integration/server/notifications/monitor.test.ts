@@ -16,7 +16,7 @@ import { parseNotificationLine, type AtNotification } from '../../../../agent/sr
 import type { AtServerLogger } from '../../../../agent/src/server/index.js';
 import type { LineClient } from '../../../helpers/line-client.js';
 import { startTestPlatform, type TestPlatform } from '../../../helpers/platform.js';
-import { monitorClient, notificationsOf, polClient, readMonitorLine, readNotification, replayedLines } from './support.js';
+import { monitorClient, notificationsOf, readMonitorLine, readNotification, replayedLines } from './support.js';
 
 const ALICE = '@alice🛠';
 const BOB = '@bob🛠';
@@ -41,7 +41,7 @@ describe('monitor', () => {
       demo: [ALICE, BOB],
       tuning: { logger, notifications: { statsIntervalMs: -1, monitorBacklogBytes: BACKLOG_LIMIT } },
     });
-    fromAlice = await polClient(env, BOB, ALICE);
+    fromAlice = await env.polClient(BOB, ALICE);
   });
   after(() => env.close());
 
@@ -99,7 +99,7 @@ describe('monitor', () => {
   });
 
   test('subscribing while notifications pour in: nothing lost, nothing twice', async () => {
-    const second = await polClient(env, BOB, ALICE);
+    const second = await env.polClient(BOB, ALICE);
     const since = Date.now() - 1;
     let stop = false;
     const injected: string[] = [];

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { LineClient } from '../../../helpers/line-client.js';
 import { startTestPlatform, type TestPlatform } from '../../../helpers/platform.js';
-import { monitorClient, notificationsOf, polClient, readNotification, waitForStatus } from './support.js';
+import { monitorClient, notificationsOf, readNotification, waitForStatus } from './support.js';
 
 const ALICE = '@alice🛠';
 const BOB = '@bob🛠';
@@ -33,7 +33,7 @@ describe('notify verbs: refusals, filters, removal', () => {
   });
 
   test('a server may notify only about its own keys, and only this atSign: AT0009', async () => {
-    const server = await polClient(env, BOB, ALICE);
+    const server = await env.polClient(BOB, ALICE);
     const monitor = await monitorClient(env, BOB, 'monitor phone');
     assert.match((await server.send(`notify:id:${randomUUID()}:update:${BOB}:phone@colin:forged`)).line, /^error:AT0009-/);
     assert.match((await server.send(`notify:id:${randomUUID()}:update:@colin:phone${ALICE}:misdirected`)).line, /^error:AT0009-/);
@@ -47,7 +47,7 @@ describe('notify verbs: refusals, filters, removal', () => {
   });
 
   test('a retried id is stored and shown once; an id already used by something else is AT0022', async () => {
-    const server = await polClient(env, BOB, ALICE);
+    const server = await env.polClient(BOB, ALICE);
     const monitor = await monitorClient(env, BOB, 'monitor dup');
     const id = randomUUID();
     const command = `notify:id:${id}:update:ttr:-1:${BOB}:dup.key${ALICE}:first`;
@@ -63,7 +63,7 @@ describe('notify verbs: refusals, filters, removal', () => {
   });
 
   test('a cached name longer than 255 characters is AT0016 and nothing is stored', async () => {
-    const server = await polClient(env, BOB, ALICE);
+    const server = await env.polClient(BOB, ALICE);
     const id = randomUUID();
     const long = `k${'x'.repeat(240)}`;
     assert.match((await server.send(`notify:id:${id}:update:ttr:-1:${BOB}:${long}${ALICE}:v`)).line, /^error:AT0016-/);
@@ -96,7 +96,7 @@ describe('notify verbs: refusals, filters, removal', () => {
   test('notify:list over pol lists what this server sent to the asking atSign', async () => {
     const sent = await alice.data(`notify:${BOB}:for.bob${ALICE}:x`);
     await waitForStatus(notificationsOf(env.platform.server(ALICE)), sent, 'delivered');
-    const asBob = await polClient(env, ALICE, BOB);
+    const asBob = await env.polClient(ALICE, BOB);
     const entries = JSON.parse((await asBob.send('notify:list:for\\.bob')).line.slice('data:'.length)) as Array<{ id: string; to: string }>;
     assert.deepEqual(entries.map((entry) => entry.id), [sent]);
     assert.equal((await asBob.send(`notify:status:${sent}`)).line, 'data:delivered');

@@ -1,7 +1,8 @@
 /**
  * Helpers for the notification tests: wait for a notification's status (from the store's
- * change events, no polling), read monitor lines, pose as another atSign's server (pol), and
- * stop / restart one atServer of a running platform on the same port and data directory.
+ * change events, no polling), read monitor lines, and stop / restart one atServer of a
+ * running platform on the same port and data directory. (To pose as another atSign's server,
+ * use the platform's `polClient`.)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -95,25 +96,6 @@ const replayed = new WeakMap<LineClient, string[]>();
 /** Notification lines that arrived while `monitorClient` waited for its noop. */
 export function replayedLines(client: LineClient): string[] {
   return replayed.get(client) ?? [];
-}
-
-/**
- * A connection to `host`'s server, pol-authenticated as `as` (posing as `as`'s server: the
- * platform certificate, the proof signed with `as`'s signing key where `host` looks it up).
- */
-export async function polClient(env: TestPlatform, host: string, as: string): Promise<LineClient> {
-  const cert = fs.readFileSync(path.join(env.dataDir, 'tls', 'server-cert.pem'), 'utf8');
-  const key = fs.readFileSync(path.join(env.dataDir, 'tls', 'server-key.pem'), 'utf8');
-  const client = await env.connect(host, { cert, key });
-  const proof = await client.data(`from:${as}`);
-  const [, sessionKey, challenge] = proof.split(':');
-  const asServer = env.platform.server(as);
-  assert.ok(asServer !== undefined && sessionKey !== undefined && challenge !== undefined);
-  asServer.proofs.put(`public:${sessionKey}`, asServer.signingKey.signText(challenge));
-  await client.write('pol\n');
-  assert.equal(await client.readExactly(`${as}@`.length), `${as}@`);
-  client.pol = as;
-  return client;
 }
 
 /**

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { LineClient } from '../../../helpers/line-client.js';
 import { startTestPlatform, type TestPlatform } from '../../../helpers/platform.js';
 import { assertExchange, exchange, fill, NOTIFICATION_EXCHANGES, type Placeholders } from '../exchange-vectors.js';
-import { monitorClient, notificationsOf, polClient, readMonitorLine, readStatsNotification, replayedLines, waitForStatus } from './support.js';
+import { monitorClient, notificationsOf, readMonitorLine, readStatsNotification, replayedLines, waitForStatus } from './support.js';
 
 const ME = '@alice🛠';
 const OTHER = '@bob🛠';
@@ -84,7 +84,7 @@ describe('verb_exchanges.json: notifications against live atServers', () => {
   test('#72 a pol-authenticated server delivers a notification: data:success', async () => {
     covered.add(72);
     // Bob's server delivers to alice: {other} = bob is the pol atSign, {me} = alice the recipient.
-    const server = await polClient(env, ME, OTHER);
+    const server = await env.polClient(ME, OTHER);
     const id = randomUUID();
     const command = fill(exchange(72).command, values).replace('<id>', id).replace('<value>', 'from-bob');
     assertExchange(72, await server.send(command), values);
