@@ -2,7 +2,7 @@
  * The flags every command that talks to an atServer shares, and the AtClient they describe:
  * `--atsign`, `--keys FILE`, `--root host:port`, `--ca FILE`, `--namespace`, `--debug`.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { AtClient } from '../client/index.js';
 import { defaultAtKeysPath } from '../crypto/index.js';
 import { DEFAULT_ROOT } from '../net/index.js';
@@ -18,15 +18,22 @@ export interface ClientFlags {
   readonly debug?: boolean | undefined;
 }
 
+// `onboard` reaches the platform the same way but takes no --namespace and says other things
+// about --atsign and --keys, so these three are shared one by one.
+export const rootOption = (): Option =>
+  new Option('-r, --root <host:port>', 'atDirectory (proxy:host:port to skip it)').default(process.env['ATAGENT_ROOT'] ?? DEFAULT_ROOT);
+export const caOption = (): Option => new Option('--ca <file>', 'trust this CA certificate (PEM) instead of the system CAs');
+export const debugOption = (): Option => new Option('--debug', 'print stack traces with errors');
+
 /** Adds the connection flags to `command`. */
 export function withClientOptions(command: Command): Command {
   return command
     .option('-a, --atsign <atSign>', 'your atSign (default: $ATAGENT_ATSIGN)')
     .option('-k, --keys <file>', 'your .atKeys file (default: ~/.atsign/keys/@<atsign>_key.atKeys)')
-    .option('-r, --root <host:port>', 'atDirectory (proxy:host:port to skip it)', process.env['ATAGENT_ROOT'] ?? DEFAULT_ROOT)
-    .option('--ca <file>', 'trust this CA certificate (PEM) instead of the system CAs')
+    .addOption(rootOption())
+    .addOption(caOption())
     .option('-n, --namespace <namespace>', 'namespace appended to short key names')
-    .option('--debug', 'print stack traces with errors');
+    .addOption(debugOption());
 }
 
 /** The atSign the flags name, normalised; a usage error if there is none. */

@@ -6,21 +6,15 @@
  */
 import type { Command } from 'commander';
 import { onboard, ONBOARDING_STEPS } from '../../client/index.js';
-import { DEFAULT_ROOT } from '../../net/index.js';
-import { atSignOf } from '../client-options.js';
+import { atSignOf, caOption, debugOption, rootOption, type ClientFlags } from '../client-options.js';
 import type { CliCommandModule } from '../command-module.js';
 import { CliUsageError, runAction } from '../run-action.js';
 import { readSecret } from '../secret-input.js';
 
-interface OnboardFlags {
-  readonly atsign?: string | undefined;
+interface OnboardFlags extends Pick<ClientFlags, 'atsign' | 'keys' | 'root' | 'ca' | 'debug'> {
   readonly cramSecret?: string | undefined;
   readonly cramSecretFile?: string | undefined;
-  readonly keys?: string | undefined;
-  readonly root: string;
-  readonly ca?: string | undefined;
   readonly overwrite?: boolean | undefined;
-  readonly debug?: boolean | undefined;
 }
 
 async function cramSecretOf(flags: OnboardFlags): Promise<string> {
@@ -64,10 +58,10 @@ export const onboardCommand: CliCommandModule = {
       .option('--cram-secret-file <file>', "read the CRAM secret from this file ('-': stdin; default: stdin, typed unechoed at a terminal)")
       .option('--cram-secret <secret>', 'the CRAM secret itself (visible to other users in ps: prefer --cram-secret-file)')
       .option('-k, --keys <file>', 'where to write the .atKeys file (default: ~/.atsign/keys/@<atsign>_key.atKeys)')
-      .option('-r, --root <host:port>', 'atDirectory (proxy:host:port to skip it)', process.env['ATAGENT_ROOT'] ?? DEFAULT_ROOT)
-      .option('--ca <file>', 'trust this CA certificate (PEM) instead of the system CAs')
+      .addOption(rootOption())
+      .addOption(caOption())
       .option('--overwrite', 'replace an existing keys file (its keys are lost)')
-      .option('--debug', 'print stack traces with errors')
+      .addOption(debugOption())
       .action(runAction(runOnboard));
   },
 };
