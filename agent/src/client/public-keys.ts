@@ -6,6 +6,7 @@
 import { RsaPublicKey } from '../crypto/index.js';
 import { normalizeAtSign, plookupCommand, UnexpectedResponseError } from '../protocol/index.js';
 import type { CommandRunner } from './command-runner.js';
+import { pendingLookup } from './pending-lookups.js';
 
 export class PublicKeyCache {
   readonly #runner: CommandRunner;
@@ -21,14 +22,7 @@ export class PublicKeyCache {
   get(atSign: string): Promise<RsaPublicKey> {
     const name = normalizeAtSign(atSign);
     if (name === this.#own.atSign) return Promise.resolve(this.#own.key);
-    let pending = this.#keys.get(name);
-    if (pending === undefined) {
-      pending = this.#fetch(name);
-      // A failed lookup is not remembered: the next call asks again.
-      pending.catch(() => this.#keys.delete(name));
-      this.#keys.set(name, pending);
-    }
-    return pending;
+    return pendingLookup(this.#keys, name, (atSign) => this.#fetch(atSign));
   }
 
   /** Forget a key (its owner may have reset their atSign). */

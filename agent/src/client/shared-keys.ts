@@ -23,6 +23,7 @@ import {
 } from '../protocol/index.js';
 import type { CommandRunner } from './command-runner.js';
 import { PublicKeyChangedError, SharedKeyUnavailableError } from './errors.js';
+import { pendingLookup } from './pending-lookups.js';
 import type { PublicKeyCache } from './public-keys.js';
 
 export interface OutgoingSharedKey {
@@ -66,14 +67,7 @@ export class SharedKeyStore {
 
   /** The key for values we share with `recipient`, creating and publishing it the first time. */
   outgoing(recipient: string): Promise<OutgoingSharedKey> {
-    const name = normalizeAtSign(recipient);
-    let pending = this.#outgoing.get(name);
-    if (pending === undefined) {
-      pending = this.#loadOrCreate(name);
-      pending.catch(() => this.#outgoing.delete(name));
-      this.#outgoing.set(name, pending);
-    }
-    return pending;
+    return pendingLookup(this.#outgoing, normalizeAtSign(recipient), (name) => this.#loadOrCreate(name));
   }
 
   /**
@@ -87,13 +81,7 @@ export class SharedKeyStore {
     }
     if (hints.sharedKeyEnc !== undefined && !fresh) return this.#unwrap(name, hints.sharedKeyEnc);
     if (fresh) this.#incoming.delete(name);
-    let pending = this.#incoming.get(name);
-    if (pending === undefined) {
-      pending = this.#fetchIncoming(name, fresh);
-      pending.catch(() => this.#incoming.delete(name));
-      this.#incoming.set(name, pending);
-    }
-    return pending;
+    return pendingLookup(this.#incoming, name, (atSign) => this.#fetchIncoming(atSign, fresh));
   }
 
   /** Forget what we know about keys with `atSign` (both directions). */
