@@ -32,6 +32,18 @@ function outcome<T>(fn: () => T): { value?: T; code?: string; type?: string } {
   }
 }
 
+type RefusalCase = [what: string, run: (engine: CryptoBackend) => unknown];
+
+/** The native engine refuses every case, with the error code and class the js engine uses. */
+function assertRefusedAlike(cases: readonly RefusalCase[]): void {
+  for (const [what, run] of cases) {
+    const a = outcome(() => run(native));
+    const b = outcome(() => run(js));
+    assert.equal(a.value, undefined, `${what}: native accepted it`);
+    assert.deepEqual({ code: a.code, type: a.type }, { code: b.code, type: b.type }, what);
+  }
+}
+
 function aesEncrypt(engine: CryptoBackend, key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Buffer {
   const out = Buffer.alloc(paddedLength(plaintext.length));
   const n = engine.createAes(key).encryptInto(iv, plaintext, out);
@@ -87,7 +99,7 @@ describe('differential: AES-256-CTR/PKCS#7', () => {
   test('malformed inputs raise the same error codes', () => {
     const key = randomBytes(32);
     const iv = randomBytes(16);
-    const cases: Array<[string, (engine: CryptoBackend) => unknown]> = [];
+    const cases: RefusalCase[] = [];
     for (const n of [0, 1, 16, 31, 33, 64]) cases.push([`key of ${n} bytes`, (e) => e.createAes(randomBytes(n))]);
     for (const n of [0, 15, 17, 32]) {
       cases.push([`encrypt IV of ${n}`, (e) => aesEncrypt(e, key, randomBytes(n), Buffer.from('x'))]);
@@ -98,12 +110,7 @@ describe('differential: AES-256-CTR/PKCS#7', () => {
     cases.push(['output too small (decrypt)', (e) => e.createAes(key).decryptInto(iv, Buffer.alloc(32), Buffer.alloc(16))]);
     cases.push(['key not bytes', (e) => e.createAes('k'.repeat(32) as unknown as Uint8Array)]);
     cases.push(['plaintext not bytes', (e) => e.createAes(key).encryptInto(iv, 'x' as unknown as Uint8Array, Buffer.alloc(16))]);
-    for (const [what, run] of cases) {
-      const a = outcome(() => run(native));
-      const b = outcome(() => run(js));
-      assert.equal(a.value, undefined, `${what}: native accepted it`);
-      assert.deepEqual({ code: a.code, type: a.type }, { code: b.code, type: b.type }, what);
-    }
+    assertRefusedAlike(cases);
   });
 });
 
@@ -237,7 +244,7 @@ describe('differential: RSA', () => {
   });
 
   test('malformed RSA inputs raise the same error codes', () => {
-    const cases: Array<[string, (engine: CryptoBackend) => unknown]> = [
+    const cases: RefusalCase[] = [
       ['empty SPKI', (e) => e.createRsaPublic(Buffer.alloc(0))],
       ['PKCS#8 as SPKI', (e) => e.createRsaPublic(pkcs8)],
       ['truncated SPKI', (e) => e.createRsaPublic(spki.subarray(0, 100))],
@@ -253,12 +260,7 @@ describe('differential: RSA', () => {
       ['unknown hash (sign)', (e) => e.createRsaPrivate(pkcs8).sign('md5' as HashName, Buffer.alloc(1))],
       ['unknown hash (verify)', (e) => e.createRsaPublic(spki).verify('sha1' as HashName, Buffer.alloc(1), Buffer.alloc(256))],
     ];
-    for (const [what, run] of cases) {
-      const a = outcome(() => run(native));
-      const b = outcome(() => run(js));
-      assert.equal(a.value, undefined, `${what}: native accepted it`);
-      assert.deepEqual({ code: a.code, type: a.type }, { code: b.code, type: b.type }, what);
-    }
+    assertRefusedAlike(cases);
   });
 
   test('exports agree: SPKI and PKCS#8 DER', () => {
