@@ -24,8 +24,8 @@ import { CRAM_SECRET_DELETED_KEY, CRAM_SECRET_KEY } from './keys/reserved-keys.j
 import type { AtServerModule, ModuleInstance, ModuleKey } from './module-registry.js';
 import { AT_SERVER_MODULES } from './modules.js';
 import type { AtSignResolver } from './outbound/atsign-resolver.js';
-import type { OutboundTls } from './outbound/outbound-connection.js';
 import { OutboundPool } from './outbound/outbound-pool.js';
+import { PeerTrust } from './auth/peer-trust.js';
 import { ProofStore } from './proof-store.js';
 import { RemoteLookups } from './remote-lookups.js';
 import type { AtSignServerContext } from './server-context.js';
@@ -40,9 +40,19 @@ export interface AtSignServerTls {
   /** Server certificate chain (PEM) and key: served to clients, presented to remote servers. */
   readonly cert: string;
   readonly key: string;
-  /** CAs trusted for client certificates and remote servers (ours plus the system's). */
-  readonly trustedCa: readonly string[];
+  /**
+   * The platform's own CA (PEM), trusted for client certificates and remote servers besides
+   * the public CAs Node trusts (`tls.rootCertificates`).
+   */
+  readonly ca: string;
 }
+
+const INBOUND_TLS = {
+  // Peers may present a certificate (servers do, for `from:@them`); clients need not.
+  requestCert: true,
+  rejectUnauthorized: false,
+  minVersion: 'TLSv1.2',
+} as const satisfies tls.TlsOptions;
 
 export interface AtSignServerOptions {
   readonly atSign: string;
@@ -84,6 +94,7 @@ export class AtSignServer implements AtSignServerContext {
   readonly #modules = new Map<string, ModuleInstance>();
   readonly #timers: NodeJS.Timeout[] = [];
   #cacheRefreshTimer: NodeJS.Timeout | undefined;
+  readonly #peerTrust: PeerTrust;
   #server: tls.Server | undefined;
   #port = 0;
   #closing: Promise<void> | undefined;
@@ -110,10 +121,10 @@ export class AtSignServer implements AtSignServerContext {
     this.apkam = new Apkam(this.keys, options.tuning.clock);
     this.proofs = new ProofStore(options.tuning.clock, options.tuning.timings.proofTtlMs);
     this.dispatcher = new Dispatcher(options.handlers ?? CORE_VERB_HANDLERS);
-    const outboundTls: OutboundTls = { ca: [...options.tls.trustedCa], cert: options.tls.cert, key: options.tls.key };
+    this.#peerTrust = new PeerTrust(options.tls.ca);
     this.outbound = new OutboundPool({
       resolver: options.resolver,
-      tls: outboundTls,
+      tls: options.tls,
       limits: options.tuning.limits,
       logger: options.tuning.logger,
       handshake: () => ({
@@ -178,8 +189,9 @@ export class AtSignServer implements AtSignServerContext {
 
   /** Serves, and presents to remote servers, a renewed certificate from now on. */
   updateTls(tls: AtSignServerTls): void {
-    this.#server?.setSecureContext({ cert: tls.cert, key: tls.key, ca: [...tls.trustedCa] });
-    this.outbound.setTls({ ca: [...tls.trustedCa], cert: tls.cert, key: tls.key });
+    this.#server?.setSecureContext({ cert: tls.cert, key: tls.key, ...INBOUND_TLS });
+    this.#peerTrust.update(tls.ca);
+    this.outbound.setTls(tls);
   }
 
   /** Closes idle connections now (the sweep also runs on its own). */
@@ -241,16 +253,8 @@ export class AtSignServer implements AtSignServerContext {
   }
 
   async #listen(options: AtSignServerOptions): Promise<void> {
-    const server = tls.createServer({
-      cert: options.tls.cert,
-      key: options.tls.key,
-      ca: [...options.tls.trustedCa],
-      // Peers may present a certificate (servers do, for `from:@them`); clients need not.
-      requestCert: true,
-      rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
-      handshakeTimeout: 10_000,
-    });
+    // No `ca`: the public roots are Node's shared store, our CA is checked by PeerTrust.
+    const server = tls.createServer({ cert: options.tls.cert, key: options.tls.key, ...INBOUND_TLS, handshakeTimeout: 10_000 });
     server.on('secureConnection', (socket) => this.#accept(socket));
     server.on('tlsClientError', () => undefined);
     server.on('error', (error) => this.tuning.logger.warn(`${this.atSign}: server error: ${error.message}`));
@@ -279,6 +283,7 @@ export class AtSignServer implements AtSignServerContext {
     const connection = new InboundConnection({
       socket,
       server: this,
+      peerTrust: this.#peerTrust,
       dispatcher: this.dispatcher,
       maxLineBytes: this.tuning.limits.maxLineBytes,
     });

@@ -21,6 +21,7 @@ import {
   IllegalArgumentError,
 } from '../../protocol/index.js';
 import { StorageError } from '../storage/index.js';
+import type { PeerTrust } from './auth/peer-trust.js';
 import type { ConnectionHandle } from './connection-handle.js';
 import type { Dispatcher } from './dispatcher.js';
 import { AtServerVerbError, ResponseLevelError } from './errors.js';
@@ -39,6 +40,7 @@ export interface InboundConnectionOptions {
   readonly server: AtSignServerContext;
   readonly dispatcher: Dispatcher;
   readonly maxLineBytes: number;
+  readonly peerTrust: PeerTrust;
 }
 
 export class InboundConnection implements ConnectionHandle {
@@ -46,6 +48,7 @@ export class InboundConnection implements ConnectionHandle {
   readonly #socket: TLSSocket;
   readonly #server: AtSignServerContext;
   readonly #dispatcher: Dispatcher;
+  readonly #peerTrust: PeerTrust;
   readonly #splitter: LineSplitter;
   readonly #queue: Buffer[] = [];
   readonly #closeListeners: Array<() => void> = [];
@@ -59,6 +62,7 @@ export class InboundConnection implements ConnectionHandle {
     this.#socket = options.socket;
     this.#server = options.server;
     this.#dispatcher = options.dispatcher;
+    this.#peerTrust = options.peerTrust;
     this.#splitter = new LineSplitter(options.maxLineBytes);
     this.session = new Session(options.server.atSign, options.server.tuning.clock.now());
     const socket = this.#socket;
@@ -84,7 +88,8 @@ export class InboundConnection implements ConnectionHandle {
   }
 
   get peerCertificateVerified(): boolean {
-    return this.#socket.authorized;
+    // Wall-clock time, as OpenSSL uses for the public CAs (not tuning.clock, which tests move).
+    return this.#peerTrust.verifies(this.#socket);
   }
 
   peerCertificate(): PeerCertificate | undefined {

@@ -12,7 +12,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { rootCertificates } from 'node:tls';
 import { normalizeAtSign } from '../../protocol/index.js';
 import {
   openLocalRegistry,
@@ -241,7 +240,7 @@ class RunningPlatform implements Platform {
   }
 
   #serverTls(): AtSignServerTls {
-    return { cert: this.#tls.cert, key: this.#tls.key, trustedCa: [this.#tls.ca, ...rootCertificates] };
+    return { cert: this.#tls.cert, key: this.#tls.key, ca: this.#tls.ca };
   }
 
   /**

@@ -6,7 +6,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { rootCertificates } from 'node:tls';
 import assert from 'node:assert/strict';
 import { AtSignServer, resolveTuning, silentLogger, type AtServerTuning } from '../../../../agent/src/server/index.js';
 import { registryResolver } from '../../../../agent/src/server/atserver/outbound/atsign-resolver.js';
@@ -140,7 +139,7 @@ export class RestartableServer {
       tls: {
         cert: fs.readFileSync(path.join(dataDir, 'tls', 'server-cert.pem'), 'utf8'),
         key: fs.readFileSync(path.join(dataDir, 'tls', 'server-key.pem'), 'utf8'),
-        trustedCa: [this.#env.ca, ...rootCertificates],
+        ca: this.#env.ca,
       },
       resolver: registryResolver(this.#env.platform.registry),
       tuning: resolveTuning({ logger: silentLogger, ...this.#tuning }),

@@ -13,17 +13,10 @@ import { parseResponse, stripPrompt, type AtResponse } from '../../../protocol/i
 import { AtServerVerbError } from '../errors.js';
 import type { ServerAddress } from './atsign-resolver.js';
 
-export interface OutboundTls {
-  /** CAs trusted for remote servers (ours plus the system's). */
-  readonly ca: readonly string[] | string;
-  /** This server's certificate chain and key, presented as client certificate. */
-  readonly cert: string;
-  readonly key: string;
-}
-
 export interface OutboundConnectOptions {
   readonly address: ServerAddress;
-  readonly tls: OutboundTls;
+  /** Trusted CAs and this server's certificate (presented as client certificate): outbound-tls.ts. */
+  readonly secureContext: tls.SecureContext;
   readonly connectTimeoutMs: number;
   /** Remote atSign, for error messages. */
   readonly remoteAtSign: string;
@@ -70,9 +63,7 @@ export class OutboundConnection {
     const socket = tls.connect({
       host,
       port,
-      ca: options.tls.ca as string[],
-      cert: options.tls.cert,
-      key: options.tls.key,
+      secureContext: options.secureContext,
       ...(isIP(host) === 0 ? { servername: host } : {}),
       rejectUnauthorized: true,
     });

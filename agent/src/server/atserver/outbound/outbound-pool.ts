@@ -16,14 +16,17 @@
 import type { AtServerLimits, AtServerLogger } from '../server-options.js';
 import { AtServerVerbError } from '../errors.js';
 import type { AtSignResolver } from './atsign-resolver.js';
-import { OutboundConnection, type OutboundTls } from './outbound-connection.js';
+import type { OutboundTlsMaterial } from './outbound-tls.js';
+import { OutboundConnection } from './outbound-connection.js';
+import { OutboundTls } from './outbound-tls.js';
 import { performHandshake, type HandshakeParties } from './handshake.js';
 
 export type OutboundKind = 'authenticated' | 'anonymous';
 
 export interface OutboundPoolOptions {
   readonly resolver: AtSignResolver;
-  readonly tls: OutboundTls;
+  /** This server's certificate and key (presented to remote servers) and the platform's CA. */
+  readonly tls: OutboundTlsMaterial;
   readonly limits: Pick<AtServerLimits, 'outboundMaxConnections' | 'outboundIdleMs' | 'outboundReadTimeoutMs' | 'outboundConnectTimeoutMs'>;
   readonly handshake: () => HandshakeParties;
   readonly afterConnect?: (connection: OutboundConnection) => Promise<void>;
@@ -60,7 +63,7 @@ export class OutboundPool {
 
   constructor(options: OutboundPoolOptions) {
     this.#options = options;
-    this.#tls = options.tls;
+    this.#tls = new OutboundTls(options.tls);
     const every = Math.max(1_000, Math.min(60_000, options.limits.outboundIdleMs / 2));
     this.#sweeper = setInterval(() => this.#closeIdle(), every);
     this.#sweeper.unref();
@@ -126,8 +129,8 @@ export class OutboundPool {
   }
 
   /** New connections present a renewed certificate (open ones keep theirs until they close). */
-  setTls(tls: OutboundTls): void {
-    this.#tls = tls;
+  setTls(tls: OutboundTlsMaterial): void {
+    this.#tls = new OutboundTls(tls);
   }
 
   close(): void {
@@ -216,7 +219,7 @@ export class OutboundPool {
     try {
       connection = await OutboundConnection.connect({
         address,
-        tls: this.#tls,
+        secureContext: this.#tls.secureContext(),
         connectTimeoutMs: this.#options.limits.outboundConnectTimeoutMs,
         remoteAtSign,
       });
