@@ -17,7 +17,8 @@
         "native/src/rsa_binding.cc",
         "native/src/base2e15.cc",
         "native/src/base2e15_binding.cc",
-        "native/src/sd_notify.cc"
+        "native/src/sd_notify.cc",
+        "native/src/malloc_tuning.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")"

@@ -1,13 +1,14 @@
 // Module initialiser of the atagent native crypto core. Exports:
 //   init(errorConstructors)   hand over the errors.ts classes (the loader calls it once)
 //   createAes, createRsaPublic, createRsaPrivate, base2e15Encode, base2e15DecodeInto,
-//   base2e15MaxDecodedLength, sdNotify
+//   base2e15MaxDecodedLength, sdNotify, setMallocMmapThreshold
 #include <napi.h>
 
 #include "addon_state.h"
 #include "aes_ctr_binding.h"
 #include "base2e15_binding.h"
 #include "errors.h"
+#include "malloc_tuning.h"
 #include "rsa_binding.h"
 #include "sd_notify.h"
 
@@ -36,6 +37,7 @@ static Napi::Object InitAtagent(Napi::Env env, Napi::Object exports) {
   RegisterRsa(env, exports);
   RegisterBase2e15(env, exports);
   RegisterSdNotify(env, exports);
+  RegisterMallocTuning(env, exports);
   return exports;
 }
 

@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { CliCommandModule } from './command-module.js';
 import { startPlatform, type Platform } from '../server/index.js';
+import { tuneMallocForServer } from '../server/process-memory.js';
 import { writeFileAtomic } from '../server/atserver/platform-state.js';
 
 interface ServerCommandOptions {
@@ -20,11 +21,18 @@ interface ServerCommandOptions {
   readonly demo?: boolean;
   readonly redis?: string;
   readonly host?: string;
+  readonly maxConnections?: number;
 }
 
 function port(value: string): number {
   const number = Number(value);
   if (!/^\d+$/.test(value) || number < 0 || number > 65535) throw new InvalidArgumentError('must be a TCP port (0-65535)');
+  return number;
+}
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < 1 || !Number.isSafeInteger(number)) throw new InvalidArgumentError('must be a whole number of at least 1');
   return number;
 }
 
@@ -40,12 +48,15 @@ export function writeReadyFile(platform: Platform): string {
 }
 
 async function runServer(options: ServerCommandOptions): Promise<void> {
+  // Before any connection exists: it decides how much each one keeps resident.
+  tuneMallocForServer();
   const platform = await startPlatform({
     dataDir: options.dataDir,
     ...(options.rootPort === undefined ? {} : { rootPort: options.rootPort }),
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.redis === undefined ? {} : { redis: options.redis }),
     demo: options.demo === true,
+    ...(options.maxConnections === undefined ? {} : { tuning: { limits: { inboundMaxConnections: options.maxConnections } } }),
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -85,6 +96,7 @@ export const serverCommand: CliCommandModule = {
       .option('--demo', 'host the upstream demo atSigns (@alice🛠, @bob🛠, …) with their demo keys')
       .option('--redis <url>', 'keep directory records in this Redis instead of in-process')
       .option('--host <host>', 'host name announced in the directory and certificate', 'localhost')
+      .option('--max-connections <n>', 'inbound connections each atSign accepts at once (default 200, as the reference; AT0012 beyond)', positiveInteger)
       .action(async (options: ServerCommandOptions) => {
         try {
           await runServer(options);

@@ -44,6 +44,12 @@ export interface NativeAddon {
   base2e15DecodeInto(text: string, strict: boolean, out: Uint8Array): number;
   /** Sends one datagram to an AF_UNIX path or `@abstract` name; throws on failure. */
   sdNotify(socketAddress: string, message: string): void;
+  /**
+   * glibc: allocations of `bytes` or more get their own mmap (mallopt M_MMAP_THRESHOLD);
+   * false where the C library has no such setting. Optional: binaries built before it existed
+   * lack it, and nothing about crypto depends on it.
+   */
+  setMallocMmapThreshold?(bytes: number): boolean;
 }
 
 const EXPORTED_FUNCTIONS = [

@@ -1,7 +1,7 @@
 /**
  * `atagent server` end to end, as a child process: ready.json, the CRAM secret printed once,
  * kill -9 in the middle of a stream of writes losing nothing that was acknowledged, a restart
- * on the same ports, SIGTERM shutting down cleanly with exit code 0.
+ * on the same ports, SIGTERM shutting down cleanly with exit code 0, --max-connections.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -123,5 +123,19 @@ describe('atagent server (CLI)', () => {
     server.child.kill('SIGINT');
     const [code] = (await once(server.child, 'exit')) as [number | null];
     assert.equal(code, 0);
+  });
+
+  test('--max-connections sets how many connections each atSign takes at once (AT0012 beyond)', async () => {
+    const server = await startServer(dataDir, ['--max-connections', '1']);
+    running.push(server.child);
+    const port = portOf(server.ready.atSigns[ATSIGN]);
+    const ca = fs.readFileSync(server.ready.ca, 'utf8');
+    const first = await LineClient.connect(port, { ca });
+    const refused = await LineClient.connect(port, { ca, greeting: false });
+    assert.equal(await refused.waitClosed(), 'error:AT0012-Inbound connection limit exceeded\n');
+    assert.equal(await first.data('noop:0'), 'ok');
+    first.destroy();
+    server.child.kill('SIGTERM');
+    await once(server.child, 'exit');
   });
 });
