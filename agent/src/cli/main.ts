@@ -3,4 +3,4 @@
 // modules it registers, so tests can build the program without running it.
 import { buildProgram } from './program.js';
 
-await buildProgram().parseAsync(process.argv);
+await (await buildProgram(process.argv)).parseAsync(process.argv);
