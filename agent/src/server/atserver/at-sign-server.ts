@@ -13,7 +13,7 @@ import { normalizeAtSign } from '../../protocol/index.js';
 import { openServerStorage, type ServerStorage } from '../storage/index.js';
 import { Apkam } from './apkam/apkam.js';
 import { BlockList } from './block-list.js';
-import type { ConnectionHandle } from './connection-handle.js';
+import type { ConnectionHandle, ConnectionObserver } from './connection-handle.js';
 import { Dispatcher } from './dispatcher.js';
 import { allowedIdleMs } from './idle-policy.js';
 import { InboundConnection } from './inbound-connection.js';
@@ -45,6 +45,11 @@ export interface AtSignServerTls {
    * the public CAs Node trusts (`tls.rootCertificates`).
    */
   readonly ca: string;
+}
+
+/** One function for every refused socket (no closure per socket). */
+function destroySocket(this: tls.TLSSocket): void {
+  this.destroy();
 }
 
 const INBOUND_TLS = {
@@ -91,6 +96,9 @@ export class AtSignServer implements AtSignServerContext {
   readonly stats = new ServerStats();
   readonly dispatcher: Dispatcher;
   readonly #connections = new Set<InboundConnection>();
+  readonly #connectionObserver: ConnectionObserver = {
+    connectionClosed: (connection) => this.#connections.delete(connection as InboundConnection),
+  };
   readonly #modules = new Map<string, ModuleInstance>();
   readonly #timers: NodeJS.Timeout[] = [];
   #cacheRefreshTimer: NodeJS.Timeout | undefined;
@@ -274,8 +282,8 @@ export class AtSignServer implements AtSignServerContext {
       socket.destroy();
       return;
     }
-    socket.on('error', () => socket.destroy());
     if (this.#connections.size >= this.tuning.limits.inboundMaxConnections) {
+      socket.on('error', destroySocket);
       socket.end(INBOUND_CONNECTION_LIMIT_REPLY);
       socket.destroySoon();
       return;
@@ -288,7 +296,7 @@ export class AtSignServer implements AtSignServerContext {
       maxLineBytes: this.tuning.limits.maxLineBytes,
     });
     this.#connections.add(connection);
-    connection.onClose(() => this.#connections.delete(connection));
+    connection.observe(this.#connectionObserver);
   }
 
   #startJobs(): void {

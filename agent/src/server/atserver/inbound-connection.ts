@@ -22,7 +22,7 @@ import {
 } from '../../protocol/index.js';
 import { StorageError } from '../storage/index.js';
 import type { PeerTrust } from './auth/peer-trust.js';
-import type { ConnectionHandle } from './connection-handle.js';
+import type { ConnectionHandle, ConnectionObserver } from './connection-handle.js';
 import type { Dispatcher } from './dispatcher.js';
 import { AtServerVerbError, ResponseLevelError } from './errors.js';
 import { LineSplitter, LineTooLongError } from './line-splitter.js';
@@ -43,16 +43,19 @@ export interface InboundConnectionOptions {
   readonly peerTrust: PeerTrust;
 }
 
+const CONNECTION = Symbol('atagent.inboundConnection');
+type Socket = TLSSocket & { [CONNECTION]?: InboundConnection };
+
 export class InboundConnection implements ConnectionHandle {
   readonly session: Session;
-  readonly #socket: TLSSocket;
+  readonly #socket: Socket;
   readonly #server: AtSignServerContext;
   readonly #dispatcher: Dispatcher;
   readonly #peerTrust: PeerTrust;
   readonly #splitter: LineSplitter;
-  readonly #queue: Buffer[] = [];
-  readonly #closeListeners: Array<() => void> = [];
-  #drainListeners: Array<() => void> | undefined;
+  /** Complete commands not yet processed; a new (empty) array once drained, so an idle connection keeps no grown one. */
+  #queue: Buffer[] = [];
+  #observers: readonly ConnectionObserver[] = [];
   #processing = false;
   #outputBlocked = false;
   #closing = false;
@@ -66,18 +69,40 @@ export class InboundConnection implements ConnectionHandle {
     this.#splitter = new LineSplitter(options.maxLineBytes);
     this.session = new Session(options.server.atSign, options.server.tuning.clock.now());
     const socket = this.#socket;
+    socket[CONNECTION] = this;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('drain', () => {
-      this.#outputBlocked = false;
-      if (this.#drainListeners !== undefined) for (const listener of this.#drainListeners) listener();
-      this.#pump();
-    });
-    socket.on('error', () => socket.destroy());
-    socket.on('end', () => this.close());
-    socket.on('close', () => this.#onClosed());
+    socket.on('data', InboundConnection.#socketData);
+    socket.on('drain', InboundConnection.#socketDrain);
+    socket.on('error', InboundConnection.#socketError);
+    socket.on('end', InboundConnection.#socketEnd);
+    socket.on('close', InboundConnection.#socketClose);
     socket.write('@');
   }
+
+  // Socket listeners shared by every connection (`this` is the socket): an idle connection
+  // holds no closures of its own (five closures and their contexts were ~0.4 KiB each).
+  static readonly #socketData = function (this: Socket, chunk: Buffer): void {
+    const connection = this[CONNECTION];
+    if (connection !== undefined) connection.#onData(chunk);
+  };
+
+  static readonly #socketDrain = function (this: Socket): void {
+    const connection = this[CONNECTION];
+    if (connection !== undefined) connection.#onDrain();
+  };
+
+  static readonly #socketError = function (this: Socket): void {
+    this.destroy();
+  };
+
+  static readonly #socketEnd = function (this: Socket): void {
+    this[CONNECTION]?.close();
+  };
+
+  static readonly #socketClose = function (this: Socket): void {
+    const connection = this[CONNECTION];
+    if (connection !== undefined) connection.#onClosed();
+  };
 
   get closed(): boolean {
     return this.#closed || this.#closing;
@@ -103,20 +128,20 @@ export class InboundConnection implements ConnectionHandle {
     return true;
   }
 
-  onDrain(listener: () => void): void {
-    (this.#drainListeners ??= []).push(listener);
-  }
-
-  onClose(listener: () => void): void {
-    if (this.#closed) listener();
-    else this.#closeListeners.push(listener);
+  observe(observer: ConnectionObserver): void {
+    if (this.#closed) {
+      observer.connectionClosed?.(this);
+      return;
+    }
+    // Exactly sized: most connections have one or two observers for their whole life.
+    this.#observers = [...this.#observers, observer];
   }
 
   /** Ends the connection after what was written so far. */
   close(): void {
     if (this.#closing || this.#closed) return;
     this.#closing = true;
-    this.#queue.length = 0;
+    this.#queue = [];
     this.#socket.end();
     // A peer that never reads would keep the socket half-open forever.
     this.#socket.destroySoon();
@@ -126,8 +151,14 @@ export class InboundConnection implements ConnectionHandle {
   /** Drops the connection at once (server shutdown, idle timeout). */
   destroy(): void {
     this.#closing = true;
-    this.#queue.length = 0;
+    this.#queue = [];
     this.#socket.destroy();
+  }
+
+  #onDrain(): void {
+    this.#outputBlocked = false;
+    for (const observer of this.#observers) observer.connectionDrained?.(this);
+    this.#pump();
   }
 
   #onData(chunk: Buffer): void {
@@ -166,6 +197,7 @@ export class InboundConnection implements ConnectionHandle {
     } finally {
       this.#processing = false;
     }
+    if (this.#queue.length === 0) this.#queue = [];
     this.#pump();
   }
 
@@ -247,12 +279,14 @@ export class InboundConnection implements ConnectionHandle {
   #onClosed(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#queue.length = 0;
-    for (const listener of this.#closeListeners.splice(0)) {
+    this.#queue = [];
+    const observers = this.#observers;
+    this.#observers = [];
+    for (const observer of observers) {
       try {
-        listener();
+        observer.connectionClosed?.(this);
       } catch (error) {
-        this.#server.tuning.logger.warn(`${this.#server.atSign}: close listener failed: ${(error as Error).message}`);
+        this.#server.tuning.logger.warn(`${this.#server.atSign}: close observer failed: ${(error as Error).message}`);
       }
     }
   }

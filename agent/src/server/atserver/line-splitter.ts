@@ -21,7 +21,8 @@ const NEWLINE = 0x0a;
 
 export class LineSplitter {
   readonly #maxLineBytes: number;
-  #pending: Buffer[] = [];
+  /** Pieces of the unfinished line; none while between lines (an idle connection keeps no array). */
+  #pending: Buffer[] | undefined;
   #pendingBytes = 0;
 
   constructor(maxLineBytes: number) {
@@ -45,12 +46,12 @@ export class LineSplitter {
       if (newline === -1) break;
       const piece = chunk.subarray(start, newline);
       if (this.#pendingBytes + piece.length > this.#maxLineBytes) throw new LineTooLongError(this.#maxLineBytes);
-      if (this.#pending.length === 0) {
+      if (this.#pending === undefined) {
         lines.push(piece);
       } else {
         this.#pending.push(piece);
         lines.push(Buffer.concat(this.#pending, this.#pendingBytes + piece.length));
-        this.#pending = [];
+        this.#pending = undefined;
         this.#pendingBytes = 0;
       }
       start = newline + 1;
@@ -60,7 +61,7 @@ export class LineSplitter {
       this.#pendingBytes += rest.length;
       if (this.#pendingBytes > this.#maxLineBytes) throw new LineTooLongError(this.#maxLineBytes);
       // A copy, so a small tail does not pin the whole (up to 64 KiB) socket chunk.
-      this.#pending.push(rest.length < chunk.length / 2 ? Buffer.from(rest) : rest);
+      (this.#pending ??= []).push(rest.length < chunk.length / 2 ? Buffer.from(rest) : rest);
     }
     return lines;
   }

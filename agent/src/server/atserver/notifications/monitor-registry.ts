@@ -6,7 +6,7 @@
  * notifications are created synchronously too, so every notification is either in the
  * replay (stored before) or delivered live (stored after), never both and never neither.
  */
-import type { ConnectionHandle } from '../connection-handle.js';
+import type { ConnectionHandle, ConnectionObserver } from '../connection-handle.js';
 import type { AtServerLogger } from '../server-options.js';
 import { MonitorSubscription, type MonitorFilter, type SubscriptionContext } from './monitor-subscription.js';
 import { monitorLine } from './notification-views.js';
@@ -24,6 +24,14 @@ export class MonitorRegistry {
   readonly #subscriptions = new Map<ConnectionHandle, MonitorSubscription>();
   /** Shared by every subscription: an idle monitor costs as little as possible. */
   readonly #context: SubscriptionContext;
+  /** Watches every monitor connection (one object, no per-connection closures). */
+  readonly #observer: ConnectionObserver = {
+    connectionDrained: (connection) => this.#subscriptions.get(connection)?.flush(),
+    connectionClosed: (connection) => {
+      this.#subscriptions.get(connection)?.cancel();
+      this.#subscriptions.delete(connection);
+    },
+  };
 
   constructor(options: MonitorRegistryOptions) {
     this.#options = options;
@@ -45,11 +53,7 @@ export class MonitorRegistry {
   subscribe(connection: ConnectionHandle, filter: MonitorFilter, replay: (subscription: MonitorSubscription) => readonly StoredNotification[]): MonitorSubscription {
     const previous = this.#subscriptions.get(connection);
     if (previous === undefined) {
-      connection.onDrain(() => this.#subscriptions.get(connection)?.flush());
-      connection.onClose(() => {
-        this.#subscriptions.get(connection)?.cancel();
-        this.#subscriptions.delete(connection);
-      });
+      connection.observe(this.#observer);
     } else {
       previous.cancel();
     }
