@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { RsaPrivateKey } from '../../crypto/index.js';
 import { normalizeAtSign } from '../../protocol/index.js';
 import { openServerStorage, type ServerStorage } from '../storage/index.js';
+import { servedChain } from '../tls/served-chain.js';
 import { Apkam } from './apkam/apkam.js';
 import { BlockList } from './block-list.js';
 import type { ConnectionHandle, ConnectionObserver } from './connection-handle.js';
@@ -197,7 +198,7 @@ export class AtSignServer implements AtSignServerContext {
 
   /** Serves, and presents to remote servers, a renewed certificate from now on. */
   updateTls(tls: AtSignServerTls): void {
-    this.#server?.setSecureContext({ cert: tls.cert, key: tls.key, ...INBOUND_TLS });
+    this.#server?.setSecureContext({ cert: servedChain(tls.cert), key: tls.key, ...INBOUND_TLS });
     this.#peerTrust.update(tls.ca);
     this.outbound.setTls(tls);
   }
@@ -262,7 +263,7 @@ export class AtSignServer implements AtSignServerContext {
 
   async #listen(options: AtSignServerOptions): Promise<void> {
     // No `ca`: the public roots are Node's shared store, our CA is checked by PeerTrust.
-    const server = tls.createServer({ cert: options.tls.cert, key: options.tls.key, ...INBOUND_TLS, handshakeTimeout: 10_000 });
+    const server = tls.createServer({ cert: servedChain(options.tls.cert), key: options.tls.key, ...INBOUND_TLS, handshakeTimeout: 10_000 });
     server.on('secureConnection', (socket) => this.#accept(socket));
     server.on('tlsClientError', () => undefined);
     server.on('error', (error) => this.tuning.logger.warn(`${this.atSign}: server error: ${error.message}`));
