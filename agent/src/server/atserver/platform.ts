@@ -21,7 +21,6 @@ import {
   type DirectoryServer,
 } from '../directory/index.js';
 import { ensureServerTls, type ServerTls } from '../tls/index.js';
-import { DEMO_ATSIGNS } from '../demo/index.js';
 import { AtSignServer, type AtSignServerTls } from './at-sign-server.js';
 import { encryptionPublicKeyName, PKAM_PUBLIC_KEY } from './keys/reserved-keys.js';
 import { registryResolver } from './outbound/atsign-resolver.js';
@@ -316,7 +315,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     if (state.rootPort !== platform.rootPort) platform.saveState();
     await platform.resumeRecorded(state.atSigns);
     // In parallel: a first start generates a signing key pair per atSign.
-    if (options.demo === true) await settleAll(DEMO_ATSIGNS.map((demo) => platform.registerAtSign(demo.atSign, demo)));
+    if (options.demo === true) {
+      // Loaded only here: 40 atSigns' key material a server without `demo` never needs in memory.
+      const { DEMO_ATSIGNS } = await import('../demo/index.js');
+      await settleAll(DEMO_ATSIGNS.map((demo) => platform.registerAtSign(demo.atSign, demo)));
+    }
     await settleAll((options.atSigns ?? []).map((atSign) => platform.registerAtSign(atSign)));
     platform.startTlsRenewal();
     return platform;
