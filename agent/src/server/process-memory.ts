@@ -7,12 +7,12 @@
  * read and kept) and OpenSSL briefly allocates ~17 KiB record buffers on each read and write
  * (freed again: Node sets SSL_MODE_RELEASE_BUFFERS). glibc serves allocations under 128 KiB
  * from its heap, where the freed record buffers leave touched holes that the next
- * connection's objects and the 64 KiB buffer reuse, so each idle connection keeps ~50 KiB
- * resident. With allocations of 16 KiB and more given their own mmap, only the pages actually
- * written stay resident: ~35 KiB per idle authenticated monitor connection (bench/server.ts,
- * 1,000 connections). 32 KiB or 64 KiB thresholds keep the record buffers on the heap and
- * lose most of the gain (~45 KiB measured); the price is an mmap/munmap pair per TLS record
- * buffer, which the same benchmark's throughput rows show to be in the noise.
+ * connection's objects and the 64 KiB buffer reuse. With allocations of 16 KiB and more given
+ * their own mmap, only the pages actually written stay resident. bench/server.ts, 1,000 idle
+ * authenticated monitors: ~52 KiB per connection with glibc's default, ~34 KiB with 16 KiB
+ * (32 KiB or 64 KiB keep the record buffers on the heap: ~45 KiB). The price, an mmap/munmap
+ * pair per TLS record buffer, did not show in the same benchmark's llookup and notification
+ * rates.
  */
 import { loadAddon } from '../crypto/addon.js';
 
