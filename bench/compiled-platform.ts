@@ -143,13 +143,17 @@ export interface BareTlsServer {
   stop(): Promise<void>;
 }
 
-/** A bare Node TLS server with the platform's certificate in `dataDir`: one `data:ok` per line received. */
+/**
+ * A bare Node TLS server with the platform's certificate in `dataDir`, served as the atServers
+ * serve it (the leaf alone, tls/served-chain.ts): one `data:ok` per line received.
+ */
 export async function startBareTlsServer(dataDir: string, env: Readonly<Record<string, string>>): Promise<BareTlsServer> {
   const tls = (file: string) => JSON.stringify(path.join(dataDir, 'tls', file));
   const source = `
 import tls from 'node:tls';
 import fs from 'node:fs';
-const server = tls.createServer({ cert: fs.readFileSync(${tls('server-cert.pem')}, 'utf8'), key: fs.readFileSync(${tls('server-key.pem')}, 'utf8') }, (socket) => {
+const leaf = /-----BEGIN CERTIFICATE-----[\\s\\S]+?-----END CERTIFICATE-----/.exec(fs.readFileSync(${tls('server-cert.pem')}, 'utf8'))[0];
+const server = tls.createServer({ cert: leaf, key: fs.readFileSync(${tls('server-key.pem')}, 'utf8') }, (socket) => {
   socket.on('error', () => undefined);
   socket.on('data', () => socket.write('data:ok\\n@'));
 });
