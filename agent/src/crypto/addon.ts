@@ -1,11 +1,11 @@
 /**
  * Loads the native addon (`atagent.node`) once per process and hands it the error classes of
- * errors.ts, so every failure it raises is one of them. The binary is found by
- * node-gyp-build: a local build in build/Release (or build/Debug) wins, then
- * prebuilds/<platform>-<arch>/ for this Node ABI. Callers normally go through
- * native-backend.ts.
+ * errors.ts, so every failure it raises is one of them. A shipped prebuild
+ * (prebuilds/<platform>-<arch>/, the binaries CI cross-built and tested) is preferred; a local
+ * build in build/ (node-gyp-build's own search) is the fallback for platforms without one.
+ * Callers normally go through native-backend.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,37 @@ function isNativeAddon(value: unknown): value is NativeAddon {
   return EXPORTED_FUNCTIONS.every((name) => typeof record[name] === 'function');
 }
 
+/**
+ * The prebuild for this machine, laid out as prebuildify writes it:
+ * prebuilds/<platform>-<arch>/<name>.<tags>.node, where an N-API build carries the tag `napi`
+ * and may carry `armv<N>` and `glibc`/`musl`. node-gyp-build would look in build/ first, hence
+ * this search of our own. The most specific matching file wins.
+ */
+export function findPrebuild(root: string): string | undefined {
+  // ATAGENT_PREBUILD names another directory to load from; node-gyp-build honours it.
+  if (process.env.ATAGENT_PREBUILD) return undefined;
+  const platform = process.env.npm_config_platform || process.platform;
+  const arch = process.env.npm_config_arch || process.arch;
+  const dir = join(root, 'prebuilds', `${platform}-${arch}`);
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  const variables = (process.config.variables ?? {}) as { arm_version?: string };
+  const armVersion = process.env.ARM_VERSION || (arch === 'arm64' ? '8' : variables.arm_version);
+  const matching = files
+    .filter((file) => file.endsWith('.node'))
+    .map((file) => ({ file, tags: file.slice(0, -'.node'.length).split('.').slice(1) }))
+    .filter(({ tags }) => tags.includes('napi'))
+    .filter(({ tags }) => tags.every((tag) => !tag.startsWith('armv') || tag === `armv${armVersion}`))
+    // Debian and Raspberry Pi OS are glibc systems; musl builds are for Alpine.
+    .filter(({ tags }) => !tags.includes('musl'))
+    .sort((a, b) => b.tags.length - a.tags.length);
+  return matching[0] === undefined ? undefined : join(dir, matching[0].file);
+}
+
 let loaded: NativeAddon | undefined;
 
 /**
@@ -92,9 +123,9 @@ let loaded: NativeAddon | undefined;
 export function loadAddon(): NativeAddon {
   if (loaded) return loaded;
   const require = createRequire(import.meta.url);
-  const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+  const nodeGypBuild = require('node-gyp-build') as { path(dir: string): string };
   const root = packageRoot();
-  const addon = nodeGypBuild(root);
+  const addon: unknown = require(findPrebuild(root) ?? nodeGypBuild.path(root));
   if (!isNativeAddon(addon)) {
     throw new Error(`the native addon found under ${root} lacks the expected exports (stale build? run npm run build:native)`);
   }

@@ -1,11 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { loadAddon } from '../../../agent/src/crypto/addon.js';
+import { findPrebuild, loadAddon } from '../../../agent/src/crypto/addon.js';
 import { AtCryptoError, BadKeyError, errorConstructors } from '../../../agent/src/crypto/errors.js';
 import { loadNativeBackend } from '../../../agent/src/crypto/native-backend.js';
 
@@ -14,6 +17,20 @@ describe('native addon loader', () => {
     assert.equal(loadAddon(), loadAddon());
     assert.equal(loadNativeBackend(), loadNativeBackend());
     assert.equal(loadNativeBackend().name, 'native');
+  });
+
+  test('a shipped N-API prebuild for this platform is chosen before build/, the most specific first', (t) => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-prebuilds-'));
+    t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+    assert.equal(findPrebuild(root), undefined, 'no prebuilds/ directory');
+    const dir = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const name of ['atagent.abi115.node', 'atagent.napi.musl.node', 'README']) fs.writeFileSync(path.join(dir, name), '');
+    assert.equal(findPrebuild(root), undefined, 'no glibc N-API build among them');
+    fs.writeFileSync(path.join(dir, 'atagent.napi.node'), '');
+    assert.equal(findPrebuild(root), path.join(dir, 'atagent.napi.node'));
+    fs.writeFileSync(path.join(dir, 'atagent.napi.glibc.node'), '');
+    assert.equal(findPrebuild(root), path.join(dir, 'atagent.napi.glibc.node'));
   });
 
   test('without a binary, loadNativeBackend throws an Error that says why', async () => {
