@@ -74,6 +74,10 @@ describe('notifications while the recipient is unavailable', () => {
     const client = await env.pkamClient(ALICE);
     const service = notificationsOf(alice.running());
     await bob.stop();
+    // Let alice find bob away first, then hold the quarantine until bob is back: an attempt
+    // already under way when bob returns would (rightly) deliver what it had taken.
+    await waitForStatus(service, await client.data(`notify:${BOB}:probe${ALICE}:p`), 'errored');
+    service.queue.quarantine(BOB, Date.now() + 60_000);
     const latest: string[] = [];
     for (let reading = 1; reading <= 5; reading++) {
       latest.push(await client.data(`notify:strategy:latest:latestN:2:notifier:sensor1:${BOB}:reading${ALICE}:${reading}`));
@@ -81,6 +85,7 @@ describe('notifications while the recipient is unavailable', () => {
     const other = await client.data(`notify:strategy:latest:notifier:sensor2:${BOB}:reading${ALICE}:other`);
     const all = [await client.data(`notify:${BOB}:log${ALICE}:x`), await client.data(`notify:${BOB}:log${ALICE}:y`)];
     await bob.start();
+    service.queue.quarantine(BOB, 0);
     for (const id of [...latest.slice(3), other, ...all]) await waitForStatus(service, id, 'delivered');
     for (const id of latest.slice(0, 3)) assert.equal(await client.data(`notify:status:${id}`), 'expired', id);
     const received = notificationsOf(bob.running()).records;
