@@ -14,9 +14,9 @@ import type {
   EnrollOperation,
   LookupOperation,
   NotificationPriority,
+  NotifyAllCommand,
+  NotifyCommand,
   NotifyMessageType,
-  NotifyOperation,
-  NotifyStrategy,
   PkamHashingAlgo,
   PkamSigningAlgo,
 } from './verb-commands.js';
@@ -238,19 +238,10 @@ export function syncFromCommand(fromCommitId: number, options: SyncFromOptions):
 
 // ---------------------------------------------------------------- notifications
 
-export interface NotifyOptions {
-  /** Client-chosen id (the Dart client uses a uuid v4); the server generates one otherwise. */
-  readonly id?: string;
-  readonly operation?: NotifyOperation;
-  readonly messageType?: NotifyMessageType;
-  readonly priority?: NotificationPriority;
-  readonly strategy?: NotifyStrategy;
-  readonly latestN?: number;
-  readonly notifier?: string;
-  /** Notification lifetime in ms. */
-  readonly ttln?: number;
+/** The options every notify form takes, named as `parseVerb` reads them back. */
+export type NotifyOptions = Pick<NotifyCommand, 'id' | 'operation' | 'messageType' | 'priority' | 'strategy' | 'latestN' | 'notifier' | 'ttln'> & {
   readonly metadata?: MetadataOptions;
-}
+};
 
 /** Notify about a key: a shared key names its recipient; a public key needs `recipient`. */
 export interface NotifyKeyInput extends NotifyOptions {
@@ -366,19 +357,8 @@ export function notifyRemoveCommand(notificationId: string): string {
   return checkGrammar('notifyRemove', `notify:remove:${checkPiece('notification id', notificationId, ID)}`);
 }
 
-export interface NotifyAllInput {
-  readonly operation?: NotifyOperation;
-  readonly messageType?: NotifyMessageType;
-  readonly ttl?: number;
-  readonly ttb?: number;
-  readonly ttr?: number;
-  readonly ccd?: boolean;
-  readonly recipients: readonly string[];
-  /** Entity without scope or owner (`phone`). */
-  readonly atKey: string;
-  readonly sharedBy?: string;
-  readonly value?: string;
-}
+/** What `notifyAllCommand` takes: the fields `parseVerb` reads back from it. */
+export type NotifyAllInput = Omit<NotifyAllCommand, 'verb'>;
 
 /** Legacy multi-recipient `notify:all:[op:][messageType:t:][ttl:n:]…@a,@b:<key>[@owner][:<value>]`. */
 export function notifyAllCommand(input: NotifyAllInput): string {

@@ -163,6 +163,7 @@ export type NotifyStrategy = 'all' | 'latest';
 
 export interface NotifyCommand {
   readonly verb: 'notify';
+  /** Client-chosen id (the Dart client uses a uuid v4); the server generates one otherwise. */
   readonly id?: string;
   readonly operation?: NotifyOperation;
   readonly messageType?: NotifyMessageType;
@@ -217,6 +218,7 @@ export interface NotifyAllCommand {
   readonly ccd?: boolean;
   /** As sent, split on `,`. */
   readonly recipients: readonly string[];
+  /** Entity without scope or owner (`phone`). */
   readonly atKey: string;
   readonly sharedBy?: string;
   readonly value?: string;
