@@ -97,15 +97,15 @@ Napi::Value PrivateDecrypt(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   RsaPrivateKey& key = BoundContext<RsaPrivateKey>(info);
   ByteView ciphertext = ByteArg(info, 0, "ciphertext");
-  std::unique_ptr<uint8_t[]> message(new uint8_t[key.size()]);
+  uint8_t message[kMaxModulusBytes];
   size_t messageLength = 0;
-  const RsaStatus status = key.Decrypt(ciphertext.data, ciphertext.length, message.get(), &messageLength);
+  const RsaStatus status = key.Decrypt(ciphertext.data, ciphertext.length, message, &messageLength);
   if (status == RsaStatus::kOk) {
-    Napi::Value result = Napi::Buffer<uint8_t>::Copy(env, message.get(), messageLength);
-    OPENSSL_cleanse(message.get(), key.size());
+    Napi::Value result = Napi::Buffer<uint8_t>::Copy(env, message, messageLength);
+    OPENSSL_cleanse(message, key.size());
     return result;
   }
-  OPENSSL_cleanse(message.get(), key.size());
+  OPENSSL_cleanse(message, key.size());
   if (status == RsaStatus::kBadCiphertext) {
     ThrowCryptoError(env, CryptoErrorKind::kBadCiphertext,
                      "RSA ciphertext must be exactly the modulus size and below the modulus");

@@ -93,18 +93,18 @@ RsaStatus RsaPublicKey::Encrypt(const uint8_t* plaintext, size_t length, uint8_t
   // EM = 0x00 0x02 PS 0x00 M with PS random and non-zero (RFC 8017 §7.2.1). OpenSSL redraws
   // each zero byte of PS with another RNG call (~0.7 µs each, as much as the whole draw); we
   // draw PS plus a surplus in one call and skip the zeros (on average one in 256).
-  std::unique_ptr<uint8_t[]> em(new uint8_t[size_]);
+  uint8_t em[kMaxModulusBytes];
   const size_t paddingLength = size_ - 3 - length;
   em[0] = 0x00;
   em[1] = 0x02;
-  uint8_t* ps = em.get() + 2;
+  uint8_t* ps = em + 2;
   constexpr size_t kSurplus = 32;
-  std::unique_ptr<uint8_t[]> random(new uint8_t[paddingLength + kSurplus]);
+  uint8_t random[kMaxModulusBytes + kSurplus];
   size_t filled = 0;
   while (filled < paddingLength) {
     const size_t drawn = paddingLength - filled + kSurplus;
-    if (RAND_bytes(random.get(), static_cast<int>(drawn)) != 1) {
-      OPENSSL_cleanse(em.get(), size_);
+    if (RAND_bytes(random, static_cast<int>(drawn)) != 1) {
+      OPENSSL_cleanse(em, size_);
       ERR_clear_error();
       return RsaStatus::kOpenSslFailure;
     }
@@ -112,13 +112,13 @@ RsaStatus RsaPublicKey::Encrypt(const uint8_t* plaintext, size_t length, uint8_t
       if (random[i] != 0) ps[filled++] = random[i];
     }
   }
-  OPENSSL_cleanse(random.get(), paddingLength + kSurplus);
+  OPENSSL_cleanse(random, paddingLength + kSurplus);
   em[2 + paddingLength] = 0x00;
-  std::memcpy(em.get() + 3 + paddingLength, plaintext, length);
+  std::memcpy(em + 3 + paddingLength, plaintext, length);
   size_t written = size_;
-  const bool ok = EVP_PKEY_encrypt(rawEncrypt_.get(), out, &written, em.get(), size_) == 1 &&
+  const bool ok = EVP_PKEY_encrypt(rawEncrypt_.get(), out, &written, em, size_) == 1 &&
                   written == size_;
-  OPENSSL_cleanse(em.get(), size_);
+  OPENSSL_cleanse(em, size_);
   if (!ok) {
     ERR_clear_error();
     return RsaStatus::kOpenSslFailure;
@@ -204,18 +204,18 @@ RsaStatus RsaPrivateKey::Decrypt(const uint8_t* ciphertext, size_t length, uint8
     rawDecrypt_ = std::move(ctx);
   }
   // The raw private operation (with OpenSSL's base blinding), then our constant-time unpadding.
-  std::unique_ptr<uint8_t[]> em(new uint8_t[size_]);
+  uint8_t em[kMaxModulusBytes];
   size_t emLength = size_;
   RsaStatus status = RsaStatus::kOpenSslFailure;
-  if (EVP_PKEY_decrypt(rawDecrypt_.get(), em.get(), &emLength, ciphertext, length) == 1 &&
+  if (EVP_PKEY_decrypt(rawDecrypt_.get(), em, &emLength, ciphertext, length) == 1 &&
       emLength == size_) {
-    const int unpadded = rejection_->Unpad(em.get(), ciphertext, out);
+    const int unpadded = rejection_->Unpad(em, ciphertext, out);
     if (unpadded >= 0) {
       *messageLength = static_cast<size_t>(unpadded);
       status = RsaStatus::kOk;
     }
   }
-  OPENSSL_cleanse(em.get(), size_);
+  OPENSSL_cleanse(em, size_);
   return status;
 }
 

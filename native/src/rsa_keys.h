@@ -36,7 +36,7 @@ using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyDeleter>;
 
 // Moduli outside this range are refused as BadKey.
 constexpr int kMinModulusBits = 1024;
-constexpr int kMaxModulusBits = 8192;
+constexpr int kMaxModulusBits = static_cast<int>(kMaxModulusBytes * 8);
 constexpr size_t kPkcs1PaddingBytes = 11;
 
 class RsaPublicKey {

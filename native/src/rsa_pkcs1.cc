@@ -5,7 +5,6 @@
 #include <openssl/params.h>
 
 #include <cstring>
-#include <memory>
 
 #include "constant_time.h"
 
@@ -90,13 +89,13 @@ int ImplicitRejection::Unpad(const uint8_t* em, const uint8_t* ciphertext, uint8
   const size_t k = modulusBytes_;
   uint8_t kdk[kSha256Bytes];
   uint8_t lengths[kLengthCandidates * 2];
-  std::unique_ptr<uint8_t[]> synthetic(new uint8_t[k]);
+  uint8_t synthetic[kMaxModulusBytes];
   const bool ok = RestartHmac(kdkMac_) && EVP_MAC_update(kdkMac_, ciphertext, k) == 1 &&
-                  FinalHmac(kdkMac_, kdk) && Prf(kdk, "message", synthetic.get(), k) &&
+                  FinalHmac(kdkMac_, kdk) && Prf(kdk, "message", synthetic, k) &&
                   Prf(kdk, "length", lengths, sizeof(lengths));
   OPENSSL_cleanse(kdk, sizeof(kdk));
   if (!ok) {
-    OPENSSL_cleanse(synthetic.get(), k);
+    OPENSSL_cleanse(synthetic, k);
     return -1;
   }
 
@@ -131,7 +130,7 @@ int ImplicitRejection::Unpad(const uint8_t* em, const uint8_t* ciphertext, uint8
   for (uint32_t i = msgIndex; i < k; ++i, ++j) {
     out[j] = ct::Select8(good, em[i], synthetic[i]);
   }
-  OPENSSL_cleanse(synthetic.get(), k);
+  OPENSSL_cleanse(synthetic, k);
   OPENSSL_cleanse(lengths, sizeof(lengths));
   return static_cast<int>(j);
 }

@@ -36,6 +36,10 @@ namespace atagent {
 
 constexpr size_t kSha256Bytes = 32;
 
+// The largest modulus the addon accepts (8192 bits; rsa_keys.h refuses bigger keys). Per-call
+// scratch buffers are this size on the stack, so no RSA operation allocates for them.
+constexpr size_t kMaxModulusBytes = 1024;
+
 // The per-key part of implicit rejection: holds dHash as a keyed HMAC state.
 class ImplicitRejection {
  public:
