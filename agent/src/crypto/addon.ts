@@ -114,14 +114,10 @@ export function findPrebuild(root: string): string | undefined {
   return matching[0] === undefined ? undefined : join(dir, matching[0].file);
 }
 
-let loaded: NativeAddon | undefined;
+/** The outcome of the one load attempt: the addon, or why it could not be loaded. */
+let loaded: { addon: NativeAddon } | { error: unknown } | undefined;
 
-/**
- * The initialised addon. Throws an Error saying why when no binary can be loaded (none built,
- * wrong ABI, missing exports); the facade then falls back to node:crypto.
- */
-export function loadAddon(): NativeAddon {
-  if (loaded) return loaded;
+function load(): NativeAddon {
   const require = createRequire(import.meta.url);
   const nodeGypBuild = require('node-gyp-build') as { path(dir: string): string };
   const root = packageRoot();
@@ -130,6 +126,23 @@ export function loadAddon(): NativeAddon {
     throw new Error(`the native addon found under ${root} lacks the expected exports (stale build? run npm run build:native)`);
   }
   addon.init(errorConstructors);
-  loaded = addon;
   return addon;
+}
+
+/**
+ * The initialised addon. Throws an Error saying why when no binary can be loaded (none built,
+ * wrong ABI, missing exports); the facade then falls back to node:crypto. Either outcome is
+ * kept: later callers (the crypto facade, malloc tuning, sd_notify) do not search the
+ * filesystem again.
+ */
+export function loadAddon(): NativeAddon {
+  if (loaded === undefined) {
+    try {
+      loaded = { addon: load() };
+    } catch (error) {
+      loaded = { error };
+    }
+  }
+  if ('error' in loaded) throw loaded.error;
+  return loaded.addon;
 }

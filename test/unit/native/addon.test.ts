@@ -33,11 +33,14 @@ describe('native addon loader', () => {
     assert.equal(findPrebuild(root), path.join(dir, 'atagent.napi.glibc.node'));
   });
 
-  test('without a binary, loadNativeBackend throws an Error that says why', async () => {
+  test('without a binary, loadNativeBackend throws an Error that says why, and does not search again', async () => {
     // node-gyp-build honours <PACKAGE>_PREBUILD: point it at a directory with no build.
     const script = `
       import { loadNativeBackend } from './agent/src/crypto/native-backend.ts';
-      try { loadNativeBackend(); console.log('loaded'); } catch (e) { console.log('error: ' + e.message.split('\\n')[0]); }
+      import { loadAddon } from './agent/src/crypto/addon.ts';
+      let first;
+      try { loadNativeBackend(); console.log('loaded'); } catch (e) { first = e; console.log('error: ' + e.message.split('\\n')[0]); }
+      try { loadAddon(); } catch (e) { console.log('again: ' + (e === first ? 'same error' : 'searched again')); }
     `;
     const root = fileURLToPath(new URL('../../../', import.meta.url));
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
@@ -45,6 +48,7 @@ describe('native addon loader', () => {
       env: { ...process.env, ATAGENT_PREBUILD: '/nonexistent-atagent-build' },
     });
     assert.match(stdout, /^error: No native build was found for platform=/);
+    assert.match(stdout, /^again: same error$/m);
   });
 
   test('errors are the errors.ts classes, with their stable code and name', () => {
