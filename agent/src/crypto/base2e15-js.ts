@@ -30,6 +30,11 @@ export function base2e15EncodedLength(byteLength: number): number {
   return Math.ceil((byteLength * 8) / 15);
 }
 
+/** The most bytes `chars` code units can decode to, floor(15 * chars / 8): the decoders' output size. */
+export function base2e15MaxDecodedLength(chars: number): number {
+  return Math.floor((chars * 15) / 8);
+}
+
 export function base2e15Encode(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('base2e15 input must be a Uint8Array');
   const chars = base2e15EncodedLength(bytes.length);
@@ -71,7 +76,7 @@ function valueOf(code: number): number {
 
 export function base2e15Decode(text: string, strict: boolean): Buffer {
   if (typeof text !== 'string') throw new TypeError('base2e15 input must be a string');
-  const out = Buffer.allocUnsafe(Math.floor((text.length * 15) / 8));
+  const out = Buffer.allocUnsafe(base2e15MaxDecodedLength(text.length));
   let pos = 0;
   let acc = 0; // pending bits, right-aligned; never more than 22 bits
   let bits = 0;

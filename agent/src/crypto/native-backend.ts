@@ -6,6 +6,7 @@
  */
 import type { AesContext, CryptoBackend, HashName, RsaPrivateContext, RsaPublicContext } from './backend.js';
 import { loadAddon, type NativeAddon, type NativeRsaPublicContext } from './addon.js';
+import { base2e15MaxDecodedLength } from './base2e15-js.js';
 
 /** Adds the output allocation to the addon's encryptInto: cheaper in JS than in C++. */
 class NativeRsaPublicContextAdapter implements RsaPublicContext {
@@ -32,11 +33,6 @@ class NativeRsaPublicContextAdapter implements RsaPublicContext {
   }
 }
 
-/** floor(15 * chars / 8): the most bytes `chars` base2e15 code units can decode to. */
-function maxDecodedLength(chars: number): number {
-  return Math.floor(chars / 8) * 15 + Math.floor(((chars % 8) * 15) / 8);
-}
-
 function createNativeBackend(addon: NativeAddon): CryptoBackend {
   return {
     name: 'native',
@@ -48,7 +44,7 @@ function createNativeBackend(addon: NativeAddon): CryptoBackend {
     base2e15Encode: (bytes: Uint8Array): string => addon.base2e15Encode(bytes),
     base2e15Decode(text: string, strict: boolean): Buffer {
       if (typeof text !== 'string') throw new TypeError('text must be a string');
-      const out = Buffer.allocUnsafe(maxDecodedLength(text.length));
+      const out = Buffer.allocUnsafe(base2e15MaxDecodedLength(text.length));
       const written = addon.base2e15DecodeInto(text, strict, out);
       return written === out.length ? out : out.subarray(0, written);
     },
