@@ -1,7 +1,7 @@
 // Module initialiser of the atagent native crypto core. Exports:
 //   init(errorConstructors)   hand over the errors.ts classes (the loader calls it once)
 //   createAes, createRsaPublic, createRsaPrivate, base2e15Encode, base2e15DecodeInto,
-//   base2e15MaxDecodedLength, sdNotify, setMallocMmapThreshold
+//   sdNotify, setMallocMmapThreshold
 #include <napi.h>
 
 #include "addon_state.h"

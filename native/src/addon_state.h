@@ -1,5 +1,5 @@
 // Per-environment state of the addon (one per main thread or worker): the error constructors
-// handed over by JS and the class constructors the addon itself defines.
+// handed over by JS. (Key contexts are plain objects with bound methods: no classes to keep.)
 #pragma once
 
 #include <napi.h>
