@@ -13,6 +13,12 @@
 /** The metadata options, spliced into update, update:meta and notify (protocol.md §5.1). */
 export const METADATA_FRAGMENT = String.raw`(:ttl:(?<ttl>(-?)\d+))?(:ttb:(?<ttb>(-?)\d+))?(:ttr:(?<ttr>(-?)\d+))?(:ccd:(?<ccd>true|false))?(:dataSignature:(?<dataSignature>[^:@\s]+))?(:sharedKeyStatus:(?<sharedKeyStatus>[^:@\s]+))?(:isBinary:(?<isBinary>true|false))?(:isEncrypted:(?<isEncrypted>true|false))?(:sharedKeyEnc:(?<sharedKeyEnc>[^:@\s]+))?(:pubKeyCS:(?<pubKeyCS>[^:@\s]+))?(:encoding:(?<encoding>[^:@\s]+))?(:encKeyName:(?<encKeyName>[^:@\s]+))?(:encAlgo:(?<encAlgo>[^:@\s]+))?(:ivNonce:(?<ivNonce>[^:@\s]+))?(:skeEncKeyName:(?<skeEncKeyName>[^:@\s]+))?(:skeEncAlgo:(?<skeEncAlgo>[^:@\s]+))?`;
 
+/** What follows the options of `update`: key and value. The lenient update reader reuses it. */
+export const UPDATE_KEY_VALUE_FRAGMENT = String.raw`(:((?<publicScope>public)|(@(?<forAtSign>[^:@\s]+))))?:(?<atKey>(([^:@\s]+)|(privatekey:at_pkam_publickey)))(@(?<atSign>[^:@\s]+))? (?<value>.+)$`;
+
+/** What precedes the options of `update:meta`: verb and key. The lenient reader reuses it. */
+export const UPDATE_META_KEY_FRAGMENT = String.raw`^update:meta(:((?<publicScope>public)|(@(?<forAtSign>[^:@\s]+))))?:(?<atKey>[^:@]((?!:{2})[^:@])+)@(?<atSign>[^:@\s]+)`;
+
 export const VERB_GRAMMAR = {
   from: String.raw`^from:(?<atSign>@?[^:@\s]+)(:clientConfig:(?<clientConfig>\{.+\}))?$`,
   pol: String.raw`^pol$`,
@@ -27,14 +33,8 @@ export const VERB_GRAMMAR = {
   sync: String.raw`^sync:(?<from_commit_seq>[0-9]+|-1)(:(?<regex>.+))?$`,
   syncFrom: String.raw`^sync:from:(?<from_commit_seq>[0-9]+|-1)(:limit:(?<limit>\d+))(:(?<regex>.+))?$`,
   metadataFragment: METADATA_FRAGMENT,
-  update:
-    String.raw`^update:json:(?<json>.+)$|^update` +
-    METADATA_FRAGMENT +
-    String.raw`(:((?<publicScope>public)|(@(?<forAtSign>[^:@\s]+))))?:(?<atKey>(([^:@\s]+)|(privatekey:at_pkam_publickey)))(@(?<atSign>[^:@\s]+))? (?<value>.+)$`,
-  update_meta:
-    String.raw`^update:meta(:((?<publicScope>public)|(@(?<forAtSign>[^:@\s]+))))?:(?<atKey>[^:@]((?!:{2})[^:@])+)@(?<atSign>[^:@\s]+)` +
-    METADATA_FRAGMENT +
-    String.raw`$`,
+  update: String.raw`^update:json:(?<json>.+)$|^update` + METADATA_FRAGMENT + UPDATE_KEY_VALUE_FRAGMENT,
+  update_meta: UPDATE_META_KEY_FRAGMENT + METADATA_FRAGMENT + String.raw`$`,
   delete: String.raw`^delete(:priority:(?<priority>low|medium|high))?(:cached)?(:((?<publicScope>public)|(@(?<forAtSign>[^:@\s]+))))?:(?<atKey>(([^:@\s]+)|(privatekey:at_secret)))(@(?<atSign>[^:@\s]+))?$`,
   monitor: String.raw`^monitor(:(?<strict>strict))?(:(?<selfNotifications>selfNotifications))?(:(?<multiplexed>multiplexed))?(:(?<epochMillis>\d+))?( (?<regex>.+))?$`,
   stream: String.raw`^stream:((?<operation>init|send|receive|done|resume))?((@(?<receiver>[^@:\s]+)))?( ?namespace:(?<namespace>[\w-]+))?( ?startByte:(?<startByte>\d+))?( (?<streamId>[\w-]*))?( (?<fileName>.* ))?((?<length>\d*))?$`,
@@ -71,16 +71,20 @@ export function verbRegex(name: VerbGrammarName): RegExp {
 /** Named groups of a match with the groups that did not participate left out. */
 export type VerbGroups = Readonly<Record<string, string>>;
 
+/** The VerbGroups of any match (the lenient readers use it on their own regexes too). */
+export function definedGroups(match: RegExpExecArray): VerbGroups {
+  const groups: Record<string, string> = {};
+  for (const [group, value] of Object.entries(match.groups ?? {})) {
+    if (value !== undefined) groups[group] = value;
+  }
+  return groups;
+}
+
 /**
  * Matches a command against one grammar entry. Returns the named groups of the first match
  * (unset groups omitted), or null when the command does not match.
  */
 export function matchVerb(name: VerbGrammarName, command: string): VerbGroups | null {
   const match = verbRegex(name).exec(command);
-  if (match === null) return null;
-  const groups: Record<string, string> = {};
-  for (const [group, value] of Object.entries(match.groups ?? {})) {
-    if (value !== undefined) groups[group] = value;
-  }
-  return groups;
+  return match === null ? null : definedGroups(match);
 }

@@ -17,7 +17,14 @@ import {
   scanMetadataOptions,
   type MetadataOptions,
 } from './metadata.js';
-import { matchVerb, type VerbGrammarName, type VerbGroups } from './verb-grammar.js';
+import {
+  definedGroups,
+  matchVerb,
+  UPDATE_KEY_VALUE_FRAGMENT,
+  UPDATE_META_KEY_FRAGMENT,
+  type VerbGrammarName,
+  type VerbGroups,
+} from './verb-grammar.js';
 import type {
   BatchRequest,
   ClientConfig,
@@ -165,17 +172,8 @@ function parsePkam(line: string): VerbCommand {
 }
 
 // Key and value of an update, after the metadata options (the tail of the update grammar).
-const UPDATE_TAIL =
-  /^(:((?<publicScope>public)|(@(?<forAtSign>[^:@\s]+))))?:(?<atKey>(([^:@\s]+)|(privatekey:at_pkam_publickey)))(@(?<atSign>[^:@\s]+))? (?<value>.+)$/i;
+const UPDATE_TAIL = new RegExp(`^${UPDATE_KEY_VALUE_FRAGMENT}`, 'i');
 const UPDATE_VERB = /^update/i;
-
-function definedGroups(match: RegExpExecArray): VerbGroups {
-  const groups: Record<string, string> = {};
-  for (const [name, value] of Object.entries(match.groups ?? {})) {
-    if (value !== undefined) groups[name] = value;
-  }
-  return groups;
-}
 
 function parseUpdate(line: string): VerbCommand {
   if (/^update:json:/i.test(line)) return parseUpdateJson(line);
@@ -231,8 +229,7 @@ function parseUpdateJson(line: string): VerbCommand {
   };
 }
 
-const UPDATE_META_HEAD =
-  /^update:meta(:((?<publicScope>public)|(@(?<forAtSign>[^:@\s]+))))?:(?<atKey>[^:@]((?!:{2})[^:@])+)@(?<atSign>[^:@\s]+)/i;
+const UPDATE_META_HEAD = new RegExp(UPDATE_META_KEY_FRAGMENT, 'i');
 
 function parseUpdateMeta(line: string): VerbCommand {
   const strict = matchVerb('update_meta', line);
