@@ -4,6 +4,8 @@
  * SDKs send, and each refuses arguments the server would misread: values with line breaks
  * (base64 them), metadata values with `:`, keys of the wrong type. Every result is checked
  * against the verb grammar before it is returned, so `parseVerb(build(x))` never fails.
+ * Option types are taken from the typed commands `parseVerb` returns (verb-commands.ts), so
+ * what a builder takes and what the parser gives back name their fields alike.
  */
 import { formatAtKey, parseAtKey, type AtKey, type AtKeyParts } from './at-key.js';
 import { normalizeAtSign } from './atsign.js';
@@ -11,14 +13,19 @@ import { checkGrammar, checkInteger, checkLineValue, checkPiece, singleLineJson 
 import { IllegalArgumentError, InvalidAtKeyError } from './errors.js';
 import { formatMetadataOptions, type MetadataOptions } from './metadata.js';
 import type {
+  DeleteCommand,
   EnrollOperation,
-  LookupOperation,
-  NotificationPriority,
+  KeysCommand,
+  LlookupCommand,
+  LookupCommand,
+  MonitorCommand,
   NotifyAllCommand,
   NotifyCommand,
+  NotifyListCommand,
   NotifyMessageType,
-  PkamHashingAlgo,
-  PkamSigningAlgo,
+  PkamCommand,
+  ScanCommand,
+  SyncFromCommand,
 } from './verb-commands.js';
 
 /** A key as text (`@bob:phone.wavi@alice`) or as parts. */
@@ -56,12 +63,7 @@ export function cramCommand(digestHex: string): string {
   return checkGrammar('cram', `cram:${checkPiece('cram digest', digestHex, /^[0-9a-fA-F]+$/)}`);
 }
 
-export interface PkamOptions {
-  readonly signingAlgo?: PkamSigningAlgo;
-  readonly hashingAlgo?: PkamHashingAlgo;
-  /** APKAM enrollment id. */
-  readonly enrollmentId?: string;
-}
+export type PkamOptions = Pick<PkamCommand, 'signingAlgo' | 'hashingAlgo' | 'enrollmentId'>;
 
 /**
  * `pkam:[signingAlgo:…:][hashingAlgo:…:][enrollmentId:…:]<base64 signature>`. Without
@@ -83,14 +85,7 @@ export function polCommand(): string {
 
 // ---------------------------------------------------------------- key store
 
-export interface ScanOptions {
-  readonly regex?: string;
-  readonly showHidden?: boolean;
-  /** Ask the server to scan another atSign's keys shared with us. */
-  readonly forAtSign?: string;
-  /** Accepted by the grammar, ignored by the reference server. */
-  readonly page?: number;
-}
+export type ScanOptions = Partial<Omit<ScanCommand, 'verb'>>;
 
 /** `scan[:showHidden:true][:@bob][:page:n][ <regex>]`. */
 export function scanCommand(options: ScanOptions = {}): string {
@@ -133,9 +128,7 @@ export function updateMetaCommand(key: KeyInput, metadata: MetadataOptions): str
   return checkGrammar('update_meta', `update:meta:${atKey.text}${formatMetadataOptions(metadata)}`);
 }
 
-export interface LlookupOptions {
-  readonly operation?: LookupOperation;
-}
+export type LlookupOptions = Pick<LlookupCommand, 'operation'>;
 
 /** `llookup[:meta|:all]:<key>`: read from your own store exactly as named (cached: too). */
 export function llookupCommand(key: KeyInput, options: LlookupOptions = {}): string {
@@ -144,11 +137,7 @@ export function llookupCommand(key: KeyInput, options: LlookupOptions = {}): str
   return checkGrammar('llookup', `llookup${operation}:${atKey.text}`);
 }
 
-export interface LookupOptions {
-  readonly operation?: LookupOperation;
-  /** Skip the server's cached copy and ask the owner's server. */
-  readonly bypassCache?: boolean;
-}
+export type LookupOptions = Partial<Pick<LookupCommand, 'operation' | 'bypassCache'>>;
 
 function lookupTarget(key: string | AtKeyParts): string {
   if (typeof key === 'string') return key;
@@ -173,9 +162,7 @@ export function plookupCommand(key: string | AtKeyParts, options: LookupOptions 
   return lookupLike('plookup', key, options);
 }
 
-export interface DeleteOptions {
-  readonly priority?: NotificationPriority;
-}
+export type DeleteOptions = Pick<DeleteCommand, 'priority'>;
 
 /** `delete[:priority:p]:<key>`; `cached:` copies and `privatekey:at_secret` included. */
 export function deleteCommand(key: KeyInput, options: DeleteOptions = {}): string {
@@ -223,11 +210,7 @@ export function configSettingCommand(operation: 'set' | 'reset' | 'print', setti
   return checkGrammar('config', `config:${operation}:${checkLineValue('config setting', setting)}`);
 }
 
-export interface SyncFromOptions {
-  /** The server pages at 25 entries whatever is asked. */
-  readonly limit: number;
-  readonly regex?: string;
-}
+export type SyncFromOptions = Pick<SyncFromCommand, 'limit' | 'regex'>;
 
 /** `sync:from:<commitId>:limit:<n>[:<regex>]`; -1 syncs from the beginning. */
 export function syncFromCommand(fromCommitId: number, options: SyncFromOptions): string {
@@ -315,13 +298,7 @@ export function notifyCommand(input: NotifyInput): string {
 
 const NOTIFY_LIST_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export interface NotifyListOptions {
-  /** `YYYY-MM-DD`, inclusive. */
-  readonly fromDate?: string;
-  readonly toDate?: string;
-  /** Matched against the key or the sender atSign; cannot contain `:`. */
-  readonly regex?: string;
-}
+export type NotifyListOptions = Omit<NotifyListCommand, 'verb'>;
 
 /** `notify:list[:<fromDate>[:<toDate>]][:<regex>]`. */
 export function notifyListCommand(options: NotifyListOptions = {}): string {
@@ -377,16 +354,7 @@ export function notifyAllCommand(input: NotifyAllInput): string {
   return checkGrammar('notifyAll', command);
 }
 
-export interface MonitorOptions {
-  readonly strict?: boolean;
-  /** Also deliver self notifications (APKAM enrollment requests). */
-  readonly selfNotifications?: boolean;
-  readonly multiplexed?: boolean;
-  /** Replay stored notifications newer than this time first. */
-  readonly epochMillis?: number;
-  /** Default `.*` on the server. */
-  readonly regex?: string;
-}
+export type MonitorOptions = Partial<Omit<MonitorCommand, 'verb'>>;
 
 /** `monitor[:strict][:selfNotifications][:multiplexed][:<epochMillis>][ <regex>]`; no reply. */
 export function monitorCommand(options: MonitorOptions = {}): string {
@@ -453,18 +421,7 @@ export function otpPutCommand(otp: string, options: { readonly ttl?: number } = 
   return checkGrammar('otp', `otp:put:${checkPiece('otp', otp, /^\w{6,}$/)}${ttl}`);
 }
 
-export interface KeysInput {
-  readonly operation: 'put' | 'get' | 'delete';
-  readonly visibility?: 'public' | 'private' | 'self';
-  readonly namespace?: string;
-  readonly appName?: string;
-  readonly deviceName?: string;
-  readonly keyType?: string;
-  readonly encryptionKeyName?: string;
-  readonly keyName?: string;
-  /** Only together with keyName. */
-  readonly keyValue?: string;
-}
+export type KeysInput = Omit<KeysCommand, 'verb'>;
 
 const KEYS_WORD = /^[a-zA-Z0-9_]+$/;
 const KEYS_WORD_DASH = /^[a-zA-Z0-9_-]+$/;

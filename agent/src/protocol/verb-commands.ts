@@ -47,6 +47,7 @@ export interface PkamCommand {
   readonly signature: string;
   readonly signingAlgo?: PkamSigningAlgo;
   readonly hashingAlgo?: PkamHashingAlgo;
+  /** APKAM enrollment id. */
   readonly enrollmentId?: string;
 }
 
@@ -89,6 +90,7 @@ export interface LlookupCommand extends KeyReference {
 export interface LookupCommand {
   readonly verb: 'lookup' | 'plookup';
   readonly operation?: LookupOperation;
+  /** Skip the server's cached copy and ask the owner's server. */
   readonly bypassCache: boolean;
   /** `<atKey>@<owner>` as sent (no scope prefix: the connection state decides it). */
   readonly key: string;
@@ -101,6 +103,7 @@ export interface ScanCommand {
   readonly showHidden: boolean;
   /** Another atSign whose keys shared with us are wanted (`scan:@bob`). */
   readonly forAtSign?: string;
+  /** Accepted by the grammar, ignored by the reference server. */
   readonly page?: number;
   readonly regex?: string;
 }
@@ -140,9 +143,12 @@ export type ConfigCommand = ConfigBlockCommand | ConfigSettingCommand;
 export interface MonitorCommand {
   readonly verb: 'monitor';
   readonly strict: boolean;
+  /** Also deliver self notifications (APKAM enrollment requests). */
   readonly selfNotifications: boolean;
   readonly multiplexed: boolean;
+  /** Replay stored notifications newer than this time first. */
   readonly epochMillis?: number;
+  /** Default `.*` on the server. */
   readonly regex?: string;
 }
 
@@ -188,8 +194,10 @@ export interface NotifyCommand {
 
 export interface NotifyListCommand {
   readonly verb: 'notify:list';
+  /** `YYYY-MM-DD`, inclusive. */
   readonly fromDate?: string;
   readonly toDate?: string;
+  /** Matched against the key or the sender atSign; cannot contain `:`. */
   readonly regex?: string;
 }
 
@@ -238,6 +246,7 @@ export interface SyncFromCommand {
   readonly verb: 'sync:from';
   /** -1 = from the beginning. */
   readonly fromCommitId: number;
+  /** The server pages at 25 entries whatever is asked. */
   readonly limit: number;
   readonly regex?: string;
 }
@@ -279,6 +288,7 @@ export interface KeysCommand {
   readonly keyType?: string;
   readonly encryptionKeyName?: string;
   readonly keyName?: string;
+  /** The value after `keyName:<name> `; `keysCommand` writes one only with a keyName. */
   readonly keyValue?: string;
 }
 
