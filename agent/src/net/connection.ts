@@ -161,7 +161,7 @@ export class AtConnection {
       });
       socket.on('data', (chunk: Buffer) => {
         connection.#reader.push(chunk);
-        if (!settled && connection.#reader.sawFirstByte && connection.#reader.pending.startsWith('@')) {
+        if (!settled && connection.#reader.pending.startsWith('@')) {
           settled = true;
           clearTimeout(timer);
           resolve(connection);

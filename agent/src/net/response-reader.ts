@@ -36,18 +36,12 @@ export class ResponseReader {
   #buffer = '';
   /** Where to resume looking for `\n`: everything before has been seen already. */
   #scanFrom = 0;
-  #sawFirstByte = false;
   /** Expect the next response to be a bare `@name@` (after `pol`). */
   bareReply = false;
 
   constructor(handlers: ResponseReaderHandlers, framing: Framing = 'atserver') {
     this.#handlers = handlers;
     this.#framing = framing;
-  }
-
-  /** True once the server has written anything (normally its first `@`). */
-  get sawFirstByte(): boolean {
-    return this.#sawFirstByte;
   }
 
   /** Bytes received but not yet part of a complete response (a prompt, a partial line). */
@@ -57,7 +51,6 @@ export class ResponseReader {
 
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    this.#sawFirstByte = true;
     // A lone '\n' chunk is common (the server writes the prompt separately); skip the decoder.
     this.#buffer += chunk.length === 1 && chunk[0] === NEWLINE ? '\n' : this.#decoder.write(chunk);
     this.#drain();
