@@ -354,6 +354,7 @@ export class AtConnection {
     this.destroy(new ConnectionClosedError(`connection to ${this.host}:${this.port} closed because ${verb} timed out`));
   };
 
+  /** The socket has really closed (once): settle what is left and tell the listeners. */
   #onSocketClose(): void {
     if (!this.#isClosed) {
       const last = this.#reader.finish();
@@ -371,7 +372,8 @@ export class AtConnection {
       );
       this.#shutDown(reason, reason);
     }
-    this.#finishClose();
+    this.#resolveClosed(this.#closeReason);
+    for (const listener of this.#closeListeners) listener(this.#closeReason);
   }
 
   /** Marks the connection closed (once) and fails every pending command. */
@@ -390,15 +392,5 @@ export class AtConnection {
           : pendingError,
       );
     }
-  }
-
-  #finishedClose = false;
-
-  /** Runs once, when the socket has really closed. */
-  #finishClose(): void {
-    if (this.#finishedClose) return;
-    this.#finishedClose = true;
-    this.#resolveClosed(this.#closeReason);
-    for (const listener of this.#closeListeners) listener(this.#closeReason);
   }
 }
