@@ -102,7 +102,7 @@ async function writeChunks(
 }
 
 export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<ScriptedPeer> {
-  const tls = testTls();
+  const tls = await testTls();
   const connections: PeerConnection[] = [];
   const problems: string[] = [];
   const waiters: (() => void)[] = [];
