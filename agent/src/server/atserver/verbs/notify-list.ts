@@ -3,6 +3,7 @@
  * received notifications, or, on a pol-authenticated connection from @bob, what this server
  * sent to @bob; `data:null` when there are none and on an unauthenticated connection.
  */
+import { viewerOf } from '../authorisation.js';
 import { NOTIFICATIONS } from '../notifications/notification-module.js';
 import { notificationListJson } from '../notifications/notification-views.js';
 import type { StoredNotification } from '../notifications/stored-notification.js';
@@ -12,12 +13,8 @@ export const notifyListVerb: VerbHandler<'notify:list'> = {
   verb: 'notify:list',
   ownerOnly: false,
   handle(command, { server, session }) {
-    const viewer = session.isOwner
-      ? ({ kind: 'owner' } as const)
-      : session.polAtSign !== undefined
-        ? ({ kind: 'pol', atSign: session.polAtSign } as const)
-        : undefined;
-    if (viewer === undefined) return NULL_REPLY;
+    const viewer = viewerOf(session);
+    if (viewer.kind === 'anonymous') return NULL_REPLY;
     const readable = (notification: StoredNotification) => server.apkam.allows(session, notification.notification);
     const found = server.module(NOTIFICATIONS).list(command, viewer, session.enrollmentId === undefined ? undefined : readable);
     return found.length === 0 ? NULL_REPLY : dataReply(notificationListJson(found));
