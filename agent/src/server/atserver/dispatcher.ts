@@ -19,15 +19,6 @@ export class Dispatcher {
     }
   }
 
-  /** The verbs this dispatcher serves. */
-  get verbs(): VerbName[] {
-    return [...this.#handlers.keys()];
-  }
-
-  has(verb: VerbName): boolean {
-    return this.#handlers.has(verb);
-  }
-
   /** Runs one trimmed command line. `@exit` is the connection's business and never gets here. */
   async execute(line: string, context: VerbContext): Promise<VerbReply> {
     const verb = dispatchVerb(line);

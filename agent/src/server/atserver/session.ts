@@ -35,7 +35,6 @@ export class Session {
   /** `_<uuid v4>`, made when the connection is accepted. */
   readonly sessionId = newSessionId();
   readonly ownerAtSign: string;
-  readonly openedAt: number;
   /** Epoch ms of the last command received. */
   lastActivity: number;
   pendingFrom: PendingFrom | undefined;
@@ -55,7 +54,6 @@ export class Session {
 
   constructor(ownerAtSign: string, now: number) {
     this.ownerAtSign = ownerAtSign;
-    this.openedAt = now;
     this.lastActivity = now;
   }
 

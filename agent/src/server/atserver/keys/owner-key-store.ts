@@ -40,10 +40,6 @@ export class OwnerKeyStore {
     this.#events = events;
   }
 
-  get size(): number {
-    return this.#storage.keys.size;
-  }
-
   get lastCommitId(): number {
     return this.#storage.commitLog.lastCommitId;
   }

@@ -83,10 +83,6 @@ export class OutboundConnection {
     return this.#closed;
   }
 
-  get authenticatedAs(): string | undefined {
-    return this.#authenticatedAs;
-  }
-
   /** Sends one command and returns its parsed answer (an `error:` answer is returned, not thrown). */
   request(command: string, timeoutMs: number): Promise<AtResponse> {
     return this.#enqueue(async () => parseResponse(await this.#exchange(command, 'answer', timeoutMs)));
