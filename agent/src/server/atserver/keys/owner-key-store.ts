@@ -9,7 +9,7 @@
 import type { MetadataOptions, NotificationPriority } from '../../../protocol/index.js';
 import type { ServerStorage } from '../../storage/index.js';
 import type { Clock } from '../clock.js';
-import type { KeyChangeOrigin, KeyEvents } from '../key-events.js';
+import type { KeyChange, KeyChangeOrigin, KeyEvents } from '../key-events.js';
 import { isCommitted } from './commit-policy.js';
 import { isActive, isExpired } from './key-activity.js';
 import { hasMetadataOptions, mergeMetadata } from './metadata-merge.js';
@@ -113,17 +113,7 @@ export class OwnerKeyStore {
   delete(key: string, write: WriteOptions = {}): number {
     const previous = this.#storage.keys.get(key);
     const commitId = this.#storage.keys.delete(key, isCommitted(key));
-    if (previous !== undefined || commitId !== -1) {
-      this.#events.emit({
-        operation: 'delete',
-        key,
-        record: undefined,
-        previous,
-        commitId,
-        origin: write.origin ?? 'client',
-        ...(write.priority === undefined ? {} : { priority: write.priority }),
-      });
-    }
+    if (previous !== undefined || commitId !== -1) this.#emit('delete', key, undefined, previous, commitId, write);
     return commitId;
   }
 
@@ -157,16 +147,26 @@ export class OwnerKeyStore {
     write: WriteOptions,
   ): number {
     const commitId = this.#storage.keys.put(key, record, isCommitted(key) ? operation : null);
-    const stored = this.#storage.keys.get(key) ?? record;
+    this.#emit(change, key, this.#storage.keys.get(key) ?? record, previous, commitId, write);
+    return commitId;
+  }
+
+  #emit(
+    operation: KeyChange['operation'],
+    key: string,
+    record: StoredRecord | undefined,
+    previous: StoredRecord | undefined,
+    commitId: number,
+    write: WriteOptions,
+  ): void {
     this.#events.emit({
-      operation: change,
+      operation,
       key,
-      record: stored,
+      record,
       previous,
       commitId,
       origin: write.origin ?? 'client',
       ...(write.priority === undefined ? {} : { priority: write.priority }),
     });
-    return commitId;
   }
 }
