@@ -9,7 +9,7 @@ import type { OwnerKeyStore } from '../keys/owner-key-store.js';
 import type { Session } from '../session.js';
 import type { EnrollmentRecord, NamespaceAccess } from './enrollment-record.js';
 import { EnrollmentStore } from './enrollment-store.js';
-import { namespacesAllow, requireKeyAccess } from './namespace-access.js';
+import { canManage, namespacesAllow, requireKeyAccess } from './namespace-access.js';
 import { OtpStore } from './otp-store.js';
 
 export class Apkam {
@@ -37,6 +37,11 @@ export class Apkam {
     if (enrollment === undefined || enrollment.approval.state !== 'approved' || this.enrollments.areKeysExpired(enrollment)) {
       throw new ResponseLevelError('AT0028', `The enrollment id: ${id} is expired. Closing the connection`, { close: true });
     }
+  }
+
+  /** Whether the session may manage enrollments (otp, enroll): `__manage`, or no enrollment at all. */
+  mayManage(session: Session): boolean {
+    return session.enrollmentId === undefined || canManage(this.enrollmentOf(session));
   }
 
   /** AT0009 unless the session may `access` `key` (unrestricted without an enrollment). */

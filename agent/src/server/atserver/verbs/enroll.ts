@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { EnrollCommand } from '../../../protocol/index.js';
 import { authRequired, AtServerVerbError, illegalArgument, internalError, ResponseLevelError, unauthorized } from '../errors.js';
 import { MANAGE_NAMESPACE, enrollmentKeyName, readNamespaces, type EnrollmentRecord, type EnrollmentState } from '../apkam/enrollment-record.js';
-import { canManage, namespacesAllow } from '../apkam/namespace-access.js';
+import { namespacesAllow } from '../apkam/namespace-access.js';
 import { PKAM_PUBLIC_KEY } from '../keys/reserved-keys.js';
 import { NOTIFICATIONS } from '../notifications/notification-module.js';
 import type { AtSignServerContext } from '../server-context.js';
@@ -165,7 +165,7 @@ function summary(record: EnrollmentRecord): Record<string, unknown> {
 function list(command: EnrollCommand, { server, session }: VerbContext): VerbReply {
   const filter = command.params?.['enrollmentStatusFilter'];
   const states = Array.isArray(filter) ? new Set(filter.filter((state): state is string => typeof state === 'string')) : undefined;
-  const own = session.enrollmentId !== undefined && !canManage(server.apkam.enrollmentOf(session)) ? session.enrollmentId : undefined;
+  const own = server.apkam.mayManage(session) ? undefined : session.enrollmentId;
   const listed: Record<string, unknown> = {};
   for (const [id, record] of server.apkam.enrollments.list()) {
     if (own !== undefined && id !== own) continue;
@@ -177,7 +177,7 @@ function list(command: EnrollCommand, { server, session }: VerbContext): VerbRep
 
 function fetch(command: EnrollCommand, { server, session }: VerbContext): VerbReply {
   const [enrollmentId, record] = target(command, server);
-  if (session.enrollmentId !== undefined && session.enrollmentId !== enrollmentId && !canManage(server.apkam.enrollmentOf(session))) {
+  if (session.enrollmentId !== enrollmentId && !server.apkam.mayManage(session)) {
     throw unauthorized(`Connection with enrollment ID ${session.enrollmentId} cannot read enrollment ${enrollmentId}`);
   }
   return dataReply(JSON.stringify(summary(record)));
@@ -200,7 +200,7 @@ export const enrollVerb: VerbHandler<'enroll'> = {
     if (command.operation === 'request') return request(command, context);
     if (!session.isOwner) throw authRequired();
     const mine = command.operation === 'list' || command.operation === 'fetch';
-    if (!mine && session.enrollmentId !== undefined && !canManage(server.apkam.enrollmentOf(session))) {
+    if (!mine && !server.apkam.mayManage(session)) {
       throw unauthorized(`Connection with enrollment ID ${session.enrollmentId} cannot manage enrollments`);
     }
     switch (command.operation) {

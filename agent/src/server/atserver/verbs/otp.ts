@@ -3,14 +3,13 @@
  * device quotes in `enroll:request`. APKAM connections need `__manage` for them.
  */
 import { unauthorized } from '../errors.js';
-import { canManage } from '../apkam/namespace-access.js';
 import { dataReply, type VerbHandler } from '../verb-handler.js';
 
 export const otpVerb: VerbHandler<'otp'> = {
   verb: 'otp',
   ownerOnly: true,
   handle(command, { server, session }) {
-    if (session.enrollmentId !== undefined && !canManage(server.apkam.enrollmentOf(session))) {
+    if (!server.apkam.mayManage(session)) {
       throw unauthorized(`Connection with enrollment ID ${session.enrollmentId} cannot manage enrollments`);
     }
     if (command.operation === 'put') {
