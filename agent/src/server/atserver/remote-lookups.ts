@@ -9,12 +9,13 @@ import { AtServerVerbError } from './errors.js';
 import type { KeyChangeOrigin } from './key-events.js';
 import { isActive } from './keys/key-activity.js';
 import type { OwnerKeyStore } from './keys/owner-key-store.js';
-import { fromProtocolMetadata, lookupAllJsonText, metadataJsonText, type StoredMetadata, type StoredRecord } from './keys/stored-record.js';
+import { fromProtocolMetadata, type StoredMetadata, type StoredRecord } from './keys/stored-record.js';
 import type { OutboundConnection } from './outbound/outbound-connection.js';
 import type { OutboundPool } from './outbound/outbound-pool.js';
 import type { Clock } from './clock.js';
 import type { AtServerTimings } from './server-options.js';
 import { dataReply, NULL_REPLY, type VerbReply } from './verb-handler.js';
+import { answerRecord } from './verbs/key-answer.js';
 
 export interface RemoteLookupsOptions {
   readonly keys: OwnerKeyStore;
@@ -126,14 +127,14 @@ export class RemoteLookups {
     if (!command.bypassCache) {
       const cached = keys.get(cachedName);
       if (cached !== undefined && isActive(cached.metadata, now) && isFresh(cached.metadata, now)) {
-        return answerWith(command.operation, cachedName, cached);
+        return answerRecord(cachedName, cached, command.operation);
       }
     }
     const remote = await this.#remoteLookup(remoteAtSign, `lookup:all:${command.atKey}${remoteAtSign}`, kind, cachedName);
     if (remote.kind === 'null') return NULL_REPLY;
     const answer = remote.answer;
     const record = this.#cache(cachedName, answer, kind === 'anonymous', remoteAtSign);
-    return answerWith(command.operation, freshName, record);
+    return answerRecord(freshName, record, command.operation);
   }
 
   async #remoteLookup(remoteAtSign: string, command: string, kind: 'authenticated' | 'anonymous', cachedName: string): Promise<Answer> {
@@ -243,10 +244,4 @@ export class RemoteLookups {
 function isFresh(metadata: StoredMetadata, now: number): boolean {
   if (metadata.ttr === undefined || metadata.ttr === -1) return true;
   return metadata.refreshAt !== undefined && now <= metadata.refreshAt;
-}
-
-function answerWith(operation: LookupCommand['operation'], key: string, record: StoredRecord): VerbReply {
-  if (operation === 'all') return dataReply(lookupAllJsonText(key, record));
-  if (operation === 'meta') return dataReply(metadataJsonText(record.metadata));
-  return dataReply(record.value);
 }
