@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fsyncDirectory } from '../storage/file-io.js';
 
 export interface AtSignRecord {
   readonly port: number;
@@ -46,12 +47,7 @@ export function writeFileAtomic(file: string, content: string, mode = 0o600): vo
     fs.closeSync(fd);
   }
   fs.renameSync(temporary, file);
-  const dir = fs.openSync(path.dirname(file), 'r');
-  try {
-    fs.fsyncSync(dir);
-  } finally {
-    fs.closeSync(dir);
-  }
+  fsyncDirectory(path.dirname(file));
 }
 
 export function writePlatformState(dataDir: string, state: PlatformState): void {
