@@ -279,13 +279,11 @@ class RunningPlatform implements Platform {
   async #close(): Promise<void> {
     clearInterval(this.#tlsCheck);
     await Promise.allSettled(this.#registering.values());
-    const results = await Promise.allSettled([
-      ...[...this.#servers.values()].map((server) => server.close()),
-      this.#directory?.close() ?? Promise.resolve(),
-    ]);
-    await this.registry.close().catch(() => undefined);
-    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
+    try {
+      await settleAll([...[...this.#servers.values()].map((server) => server.close()), this.#directory?.close() ?? Promise.resolve()]);
+    } finally {
+      await this.registry.close().catch(() => undefined);
+    }
   }
 }
 
