@@ -28,8 +28,9 @@ function alwaysSynced(key: string): boolean {
  * holding `*` or `__manage` gets everything (server.md §3.2).
  */
 function apkamFilter(server: AtSignServerContext, session: Session): ((key: string) => boolean) | undefined {
+  if (session.enrollmentId === undefined) return undefined;
   const enrollment = server.apkam.enrollmentOf(session);
-  if (session.enrollmentId === undefined || enrollment === undefined) return session.enrollmentId === undefined ? undefined : () => false;
+  if (enrollment === undefined) return () => false;
   if (enrollment.namespaces['*'] !== undefined || enrollment.namespaces[MANAGE_NAMESPACE] !== undefined) return undefined;
   return (key) => !/\.[^.@:]+@[^@]*$/.test(key) || server.apkam.allows(session, key);
 }
