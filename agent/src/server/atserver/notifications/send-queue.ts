@@ -139,9 +139,13 @@ export class SendQueue {
     let next: number | undefined;
     for (const queue of this.#recipients.values()) {
       if (queue.busy) continue;
+      const quarantined = queue.quarantinedUntil > now;
       for (const entry of queue.entries) {
         const at = Math.max(entry.readyAt, queue.quarantinedUntil);
         if (at > now && (next === undefined || at < next)) next = at;
+        // Nothing in a quarantined queue is ready before the quarantine ends, so one entry due
+        // then settles it: the queue of a recipient that stays down is not walked on every nudge.
+        if (quarantined && at === queue.quarantinedUntil) break;
       }
     }
     return next;
