@@ -39,11 +39,12 @@ class RecipientQueue {
 
 export class SendQueue {
   readonly #recipients = new Map<string, RecipientQueue>();
-  #size = 0;
 
   /** Notifications waiting, all recipients together. */
   get size(): number {
-    return this.#size;
+    let size = 0;
+    for (const queue of this.#recipients.values()) size += queue.entries.length;
+    return size;
   }
 
   /** How many wait for one recipient. */
@@ -73,7 +74,6 @@ export class SendQueue {
     if (keep) {
       queue.entries.push(entry);
       queue.ids.add(entry.id);
-      this.#size++;
     }
     return dropped;
   }
@@ -127,7 +127,6 @@ export class SendQueue {
     for (const entry of queue.entries) (entry.readyAt <= now ? ready : waiting).push(entry);
     queue.entries = waiting;
     for (const entry of ready) queue.ids.delete(entry.id);
-    this.#size -= ready.length;
     return ready.sort((a, b) => a.createdAt - b.createdAt);
   }
 
@@ -165,7 +164,6 @@ export class SendQueue {
     const index = queue.entries.findIndex((entry) => entry.id === id);
     if (index === -1) return false;
     queue.entries.splice(index, 1);
-    this.#size--;
     return true;
   }
 
