@@ -96,7 +96,10 @@ export class NotificationSender {
     if (this.#closed) return;
     const { queue, maxConcurrentRecipients } = this.#options;
     const now = this.#options.clock.now();
-    for (const recipient of queue.readyRecipients(now)) {
+    // Scoring walks every waiting notification: not worth it while no worker slot is free
+    // (nudges keep coming as notifications are queued; a finishing worker nudges again).
+    const ready = this.#active < maxConcurrentRecipients ? queue.readyRecipients(now) : [];
+    for (const recipient of ready) {
       if (this.#active >= maxConcurrentRecipients) break;
       this.#active++;
       queue.setBusy(recipient, true);
