@@ -51,15 +51,6 @@ export class MonitorSubscription {
     this.#context = context;
   }
 
-  /** Lines and replays not yet handed to the socket. */
-  get waiting(): number {
-    return this.#waiting === undefined ? 0 : this.#waiting.length - this.#head;
-  }
-
-  get cancelled(): boolean {
-    return this.#cancelled;
-  }
-
   /** Whether this monitor shows a stored notification (type, namespaces, then regex on key or sender). */
   wants(notification: StoredNotification): boolean {
     if (notification.type === 'self' ? !this.filter.selfNotifications : notification.type !== 'received') return false;

@@ -65,11 +65,6 @@ export class NotificationSender {
     this.#job.unref();
   }
 
-  /** Recipients being served right now. */
-  get activeRecipients(): number {
-    return this.#active;
-  }
-
   /** Queues a stored `sent` notification and nudges the processor. */
   enqueue(notification: StoredNotification): void {
     this.#add(notification.toAtSign, queueEntry(notification, this.#options.clock.now()));
