@@ -7,11 +7,10 @@
  * atSign (`@me:…`), else AT0009 — otherwise any server could plant, say,
  * `cached:@me:shared_key@alice` here by claiming to speak for @alice.
  */
-import { randomUUID } from 'node:crypto';
 import { isValidAtSign, normalizeAtSign, type NotifyCommand } from '../../../protocol/index.js';
 import { unauthorized } from '../errors.js';
 import { validateMetadataOptions } from '../keys/metadata-merge.js';
-import { metadataFromOptions, notificationLifetime, SERVER_NOTIFIER } from './outgoing-notifications.js';
+import { metadataFromOptions, newNotification, notificationLifetime } from './outgoing-notifications.js';
 import type { NotificationMetadata, StoredNotification } from './stored-notification.js';
 
 function sameAtSign(given: string | undefined, expected: string): boolean {
@@ -39,25 +38,25 @@ export function incomingNotification(command: NotifyCommand, sender: string, me:
     throw unauthorized(`${sender} may not notify about ${command.key}: the key is not theirs`);
   }
   validateMetadataOptions(command.metadata);
-  const ttl = notificationLifetime(command.ttln, defaultTtlMs);
-  return {
-    id: command.id ?? randomUUID(),
-    fromAtSign: sender,
-    toAtSign: me,
-    notification: command.key,
-    type: 'received',
-    opType: command.operation ?? 'update',
-    messageType: command.messageType ?? 'key',
-    priority: command.priority ?? 'low',
-    status: 'delivered',
-    retryCount: 1,
-    strategy: command.strategy ?? 'all',
-    notifier: command.notifier ?? SERVER_NOTIFIER,
-    depth: command.latestN ?? 1,
-    ...(command.value === undefined ? {} : { atValue: command.value }),
-    atMetadata: receivedMetadata(command, createdAt),
-    ttl,
-    notificationDateTime: createdAt,
-    expiresAt: createdAt + ttl,
-  };
+  // Addressed to me: stored `received` and `delivered`, unset fields given the same defaults
+  // as in a notification this server creates.
+  return newNotification(
+    {
+      id: command.id,
+      from: sender,
+      to: me,
+      key: command.key,
+      opType: command.operation,
+      messageType: command.messageType,
+      priority: command.priority,
+      strategy: command.strategy,
+      notifier: command.notifier,
+      depth: command.latestN,
+      value: command.value,
+      metadata: receivedMetadata(command, createdAt),
+      ttl: notificationLifetime(command.ttln, defaultTtlMs),
+    },
+    me,
+    createdAt,
+  );
 }
