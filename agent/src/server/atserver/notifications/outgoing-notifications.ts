@@ -141,16 +141,11 @@ export function outgoingFromNotifyAll(command: NotifyAllCommand, me: string, def
   if (command.recipients.length === 0) throw invalidSyntax('notify:all needs at least one recipient');
   validateMetadataOptions(command);
   const messageType = command.messageType ?? 'key';
+  // notify:all has no isEncrypted option: every copy says false. Only the signature differs.
+  const shared = metadataFromOptions(command, false);
   return command.recipients.map((recipient) => {
     const to = normalizeAtSign(recipient);
     const key = messageType === 'text' ? `${to}:${command.atKey}` : `${to}:${command.atKey}${me}`;
-    const metadata: NotificationMetadata = {
-      ...(command.ttl === undefined ? {} : { ttl: command.ttl }),
-      ...(command.ttb === undefined ? {} : { ttb: command.ttb }),
-      ...(command.ttr === undefined || command.ttr === 0 ? {} : { ttr: command.ttr, ccd: command.ccd ?? false }),
-      isEncrypted: false,
-      dataSignature: sign(key),
-    };
     return {
       from: me,
       to,
@@ -158,7 +153,7 @@ export function outgoingFromNotifyAll(command: NotifyAllCommand, me: string, def
       ...(command.operation === undefined ? {} : { opType: command.operation }),
       messageType,
       ...(command.value === undefined ? {} : { value: command.value }),
-      metadata,
+      metadata: { ...shared, dataSignature: sign(key) },
       ttl: defaultTtlMs,
     };
   });
