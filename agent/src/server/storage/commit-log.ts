@@ -125,7 +125,10 @@ export class CommitLog {
       if (superseded !== undefined) this.#punchHole(superseded);
       liveIds.set(entry.atKey, entry.commitId);
       this.#ids.push(entry.commitId);
-      this.#slots.push(entry);
+      // The store holds its own copy of the entry (the JSON round trip, as a restart loads
+      // it): index that one rather than keep a second copy per key for the log's lifetime.
+      const stored = this.#byKey.get(entry.atKey) as CommitEntry;
+      this.#slots.push(stored.commitId === entry.commitId ? stored : entry);
     }
     this.#nextId += entries.length;
     if (this.#holes > 1024 && this.#holes > this.#slots.length / 2) this.#dropHoles();
