@@ -125,9 +125,10 @@ async function ensureLocked(dir: string, options: ServerTlsOptions): Promise<Ser
         hosts,
         validity: { notBefore: requested.notBefore, notAfter: requested.notAfter < caNotAfter ? requested.notAfter : caNotAfter },
       });
+      const chain = `${certificate.trim()}\n${ca.certificate.trim()}\n`;
       writeFileAtomic(paths.key, keys.privateKey, 0o600);
-      writeFileAtomic(paths.cert, `${certificate.trim()}\n${ca.certificate.trim()}\n`, 0o644);
-      leaf = { chain: fs.readFileSync(paths.cert, 'utf8'), key: keys.privateKey, x509: new X509Certificate(certificate) };
+      writeFileAtomic(paths.cert, chain, 0o644);
+      leaf = { chain, key: keys.privateKey, x509: new X509Certificate(certificate) };
       options.logger?.info?.(`issued a server certificate for ${hosts.join(', ')} in ${paths.cert}`);
     }
 
