@@ -10,7 +10,6 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { CliCommandModule } from './command-module.js';
-// platform.js, not server/index.js: the index also re-exports the demo atSigns' key material.
 import { startPlatform, type Platform } from '../server/atserver/platform.js';
 import { tuneMallocForServer } from '../server/process-memory.js';
 import { writeFileAtomic } from '../server/atserver/platform-state.js';

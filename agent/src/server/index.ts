@@ -2,7 +2,8 @@
  * The embedded @platform: an atDirectory and atServers for many atSigns in one process.
  * `startPlatform` is what `atagent server`, `atagent demo` and the tests use; the pieces
  * (one atSign's server, the verb registry, the module seam) are exported for whoever
- * extends the server.
+ * extends the server. The demo atSigns (demo/index.js) are not re-exported here: startPlatform
+ * loads their key material only with `demo: true`, and importing this index must not.
  */
 export {
   startPlatform,
@@ -31,4 +32,3 @@ export { ModuleKey, type AtServerModule, type ModuleInstance } from './atserver/
 export type { VerbHandler, VerbContext, VerbReply } from './atserver/verb-handler.js';
 export type { KeyChange, KeyChangeListener, KeyChangeOrigin } from './atserver/key-events.js';
 export type { StoredRecord, StoredMetadata } from './atserver/keys/stored-record.js';
-export { DEMO_ATSIGNS, type DemoAtSign } from './demo/index.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_ATSIGNS } from '../../../../agent/src/server/index.js';
+import { DEMO_ATSIGNS } from '../../../../agent/src/server/demo/index.js';
 import { demoKeys } from '../../../helpers/platform.js';
 
 test('the shipped demo atSigns are exactly demo_keys.json\'s, with their public material', () => {
