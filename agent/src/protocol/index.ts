@@ -12,7 +12,7 @@ export * from './metadata-json.js';
 export * from './key-value-json.js';
 export * from './verb-grammar.js';
 export * from './verb-commands.js';
-export { parseVerb, dispatchForm, dispatchVerb } from './verb-parser.js';
+export { parseVerb, parseDispatchedVerb, dispatchForm, dispatchVerb } from './verb-parser.js';
 export * from './commands.js';
 export * from './response.js';
 export * from './response-format.js';

@@ -535,13 +535,23 @@ export function dispatchVerb(line: string): VerbName | undefined {
  * command` when no verb accepts it, `Invalid syntax. Usage: …` when the verb's grammar fails.
  */
 export function parseVerb(line: string): VerbCommand {
-  const command = line.trim();
-  if (command === '@exit') return { verb: 'exit' };
-  const dispatch = dispatchForm(command);
-  const handler = HANDLERS.find((candidate) => candidate.accepts(dispatch));
+  const verb = dispatchVerb(line);
+  if (verb === undefined) throw new InvalidSyntaxError('invalid command');
+  return parseDispatchedVerb(line, verb);
+}
+
+const HANDLER_OF_VERB: ReadonlyMap<VerbName, Handler> = new Map(HANDLERS.map((handler) => [handler.verb, handler]));
+
+/**
+ * Parses a line that `dispatchVerb` has already routed to `verb`: the server routes first
+ * (to refuse an owner-only verb before its grammar), and need not search the handlers twice.
+ */
+export function parseDispatchedVerb(line: string, verb: VerbName): VerbCommand {
+  if (verb === 'exit') return { verb: 'exit' };
+  const handler = HANDLER_OF_VERB.get(verb);
   if (handler === undefined) throw new InvalidSyntaxError('invalid command');
   try {
-    return handler.parse(command);
+    return handler.parse(line.trim());
   } catch (err) {
     if (err instanceof InvalidSyntaxError) throw err;
     // Defensive: a grammar edge case must still reach the client as AT0003, never a crash.

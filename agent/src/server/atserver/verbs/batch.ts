@@ -25,7 +25,7 @@ export const batchVerb: VerbHandler<'batch'> = {
         response = { error_code: 'AT0003', error_message: 'Invalid syntax' };
       } else {
         try {
-          const reply = await context.server.dispatcher.execute(line, context);
+          const reply = await context.server.dispatcher.execute(line, context, verb);
           response = { data: reply.kind === 'data' ? reply.payload : '' };
         } catch (error) {
           // A storage failure fails the whole batch (and the connection), as alone it would.
