@@ -12,7 +12,7 @@ import { InvalidArgumentError } from 'commander';
 import type { CliCommandModule } from './command-module.js';
 import { startPlatform, type Platform } from '../server/atserver/platform.js';
 import { tuneMallocForServer } from '../server/process-memory.js';
-import { writeFileAtomic } from '../server/atserver/platform-state.js';
+import { writeFileAtomic } from '../server/storage/file-io.js';
 
 interface ServerCommandOptions {
   readonly dataDir: string;

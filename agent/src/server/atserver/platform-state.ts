@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fsyncDirectory } from '../storage/file-io.js';
+import { writeFileAtomic } from '../storage/file-io.js';
 
 export interface AtSignRecord {
   readonly port: number;
@@ -36,22 +36,8 @@ export function readPlatformState(dataDir: string): PlatformState {
   return { ...(typeof parsed.rootPort === 'number' ? { rootPort: parsed.rootPort } : {}), atSigns: parsed.atSigns };
 }
 
-/** Writes `content` to `file` atomically (temp file, fsync, rename, fsync of the directory). */
-export function writeFileAtomic(file: string, content: string, mode = 0o600): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(temporary, 'w', mode);
-  try {
-    fs.writeSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temporary, file);
-  fsyncDirectory(path.dirname(file));
-}
-
 export function writePlatformState(dataDir: string, state: PlatformState): void {
-  writeFileAtomic(path.join(dataDir, FILE), `${JSON.stringify(state, null, 2)}\n`);
+  writeFileAtomic(path.join(dataDir, FILE), `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }
 
 /** A file-system-safe directory name for an atSign's storage (emoji percent-encoded). */

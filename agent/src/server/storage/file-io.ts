@@ -4,6 +4,7 @@
  * killed, which is exactly the point at which the server may acknowledge it.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 
 /**
  * Writes all of `bytes` at `position`, looping over short writes (a nearly full disk or a
@@ -24,6 +25,25 @@ export function fsyncDirectory(dir: string): void {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Replaces `file` so that readers and crashes only ever see the old or the new content
+ * (temporary file, fsync, rename, fsync of the directory). The mode is set exactly, not
+ * narrowed by the umask.
+ */
+export function writeFileAtomic(file: string, content: string, mode: number): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(temporary, 'w', mode);
+  try {
+    fs.writeFileSync(fd, content);
+    fs.fchmodSync(fd, mode);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(temporary, file);
+  fsyncDirectory(path.dirname(file));
 }
 
 /** The errno string of a Node system error (`ENOSPC`, …), or `EUNKNOWN`. */

@@ -27,7 +27,7 @@ import {
 import { TlsConfigError, TlsMaterialError } from './errors.js';
 import { acquireLockFile } from '../storage/lock-file.js';
 import { StorageLockedError } from '../storage/errors.js';
-import { fsyncDirectory } from '../storage/file-io.js';
+import { writeFileAtomic } from '../storage/file-io.js';
 
 export interface ServerTlsOptions {
   /** Extra DNS names / IP addresses for the server certificate (localhost, 127.0.0.1, ::1 are always in it). */
@@ -255,21 +255,6 @@ function readIfPresent(file: string): string | undefined {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new TlsMaterialError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
   }
-}
-
-/** Replaces `file` so that readers and crashes only ever see the old or the new content. */
-function writeFileAtomic(file: string, content: string, mode: number): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w', mode);
-  try {
-    fs.writeFileSync(fd, content);
-    fs.fchmodSync(fd, mode);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  fsyncDirectory(path.dirname(file));
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
