@@ -6,40 +6,19 @@
  */
 import { metadataToJson, type Metadata, type MetadataOptions } from '../../../protocol/index.js';
 
-export interface StoredMetadata {
-  readonly createdBy?: string;
-  readonly updatedBy?: string;
-  readonly createdAt?: number;
-  readonly updatedAt?: number;
-  readonly availableAt?: number;
-  readonly expiresAt?: number;
-  readonly refreshAt?: number;
-  readonly status?: string;
-  readonly version?: number;
-  readonly ttl?: number;
-  readonly ttb?: number;
-  readonly ttr?: number;
-  readonly ccd?: boolean;
-  readonly isBinary?: boolean;
-  readonly isEncrypted?: boolean;
-  readonly dataSignature?: string;
-  readonly sharedKeyEnc?: string;
-  readonly pubKeyCS?: string;
-  readonly encoding?: string;
-  readonly encKeyName?: string;
-  readonly encAlgo?: string;
-  readonly ivNonce?: string;
-  readonly skeEncKeyName?: string;
-  readonly skeEncAlgo?: string;
-}
+const DATE_FIELDS = ['createdAt', 'updatedAt', 'availableAt', 'expiresAt', 'refreshAt'] as const;
+type DateField = (typeof DATE_FIELDS)[number];
+
+/** The protocol's Metadata with dates as epoch ms, less what no server stores (client-side flags). */
+export type StoredMetadata = Omit<Metadata, DateField | 'sharedKeyStatus' | 'isPublic' | 'isHidden' | 'isCached' | 'namespaceAware'> & {
+  readonly [field in DateField]?: number;
+};
 
 export interface StoredRecord {
   /** The value as sent; null for a key created by `update:meta` alone. */
   readonly value: string | null;
   readonly metadata: StoredMetadata;
 }
-
-const DATE_FIELDS = ['createdAt', 'updatedAt', 'availableAt', 'expiresAt', 'refreshAt'] as const;
 
 /** The protocol model (Date objects) of stored metadata. */
 export function toProtocolMetadata(stored: StoredMetadata): Metadata {
