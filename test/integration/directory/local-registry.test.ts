@@ -1,20 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { TestContext } from 'node:test';
 import {
   openLocalRegistry,
   InvalidRegistrationError,
 } from '../../../agent/src/server/directory/index.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { directoryServerSuite, demoRecords, registerDemoRecords } from './directory-suite.js';
-
-function tempDir(t: TestContext): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-registry-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 directoryServerSuite('in-process', async (t) => openLocalRegistry(tempDir(t)));
 

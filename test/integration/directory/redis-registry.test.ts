@@ -1,8 +1,5 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import net from 'node:net';
 import { once } from 'node:events';
 import { createClient } from '@redis/client';
@@ -14,6 +11,7 @@ import {
   InvalidRegistrationError,
 } from '../../../agent/src/server/directory/index.js';
 import { directoryServerSuite, quietLogger } from './directory-suite.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { DirectoryTestClient } from './directory-client.js';
 import { startRedisServer } from './redis-server-process.js';
 
@@ -45,9 +43,7 @@ describe('Redis registry', () => {
 
   test('two directory servers share one Redis', async (t) => {
     const redis = await startRedisServer(t);
-    const tlsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-directory-tls-'));
-    t.after(() => fs.rmSync(tlsDir, { recursive: true, force: true }));
-    const material = await ensureServerTls(tlsDir);
+    const material = await ensureServerTls(tempDir(t));
     const registries = await Promise.all([
       openRedisRegistry(redis.url, { logger: quietLogger }),
       openRedisRegistry(redis.url, { logger: quietLogger }),
@@ -74,9 +70,7 @@ describe('Redis registry', () => {
 
   test('when Redis goes away, lookups close the connection instead of claiming the atSign does not exist', async (t) => {
     const redis = await startRedisServer(t);
-    const tlsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-directory-tls-'));
-    t.after(() => fs.rmSync(tlsDir, { recursive: true, force: true }));
-    const material = await ensureServerTls(tlsDir);
+    const material = await ensureServerTls(tempDir(t));
     const logger = { warnings: [] as string[], warn(message: string) { this.warnings.push(message); } };
     const registry = await openRedisRegistry(redis.url, { logger });
     const server = await startDirectoryServer({ host: '127.0.0.1', port: 0, tls: material, registry, logger });

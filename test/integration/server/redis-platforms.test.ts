@@ -8,17 +8,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { LineClient } from '../../helpers/line-client.js';
 import { startTestPlatform } from '../../helpers/platform.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { startRedisServer } from '../directory/redis-server-process.js';
 
 test('two platforms on one Redis directory serve each other\'s atSigns', async (t) => {
   const redis = await startRedisServer(t);
   const first = await startTestPlatform(t, { demo: ['@alice🛠'], redis: redis.url, tuning: { notifications: { autoNotify: false } } });
-  const secondDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-platform-'));
-  t.after(() => fs.rmSync(secondDir, { recursive: true, force: true }));
+  const secondDir = tempDir(t);
   fs.cpSync(path.join(first.dataDir, 'tls'), path.join(secondDir, 'tls'), { recursive: true });
   const second = await startTestPlatform(t, { demo: ['@bob🛠'], redis: redis.url, dataDir: secondDir, tuning: { notifications: { autoNotify: false } } });
 

@@ -14,7 +14,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openServerStorage } from '../../../../agent/src/server/storage/index.js';
 import { expectedState, notificationFor } from './child/workload.js';
-import { logFiles, recordingLogger, tempDir } from './helpers.js';
+import { logFiles, recordingLogger } from './helpers.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
 
 const writer = fileURLToPath(new URL('./child/storage-writer.ts', import.meta.url));
 

@@ -11,7 +11,8 @@ import {
   type CompactionStep,
 } from '../../../../agent/src/server/storage/index.js';
 import { encodeRecord } from '../../../../agent/src/server/storage/record-format.js';
-import { logFiles, recordingLogger, tempDir } from './helpers.js';
+import { logFiles, recordingLogger } from './helpers.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
 
 const tables = ['rows', 'other'];
 

@@ -1,16 +1,6 @@
 /** Shared helpers for the storage tests. */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { TestContext } from 'node:test';
 import type { StorageLogger } from '../../../../agent/src/server/storage/index.js';
-
-/** A fresh directory removed when the test ends. */
-export function tempDir(t: TestContext, prefix = 'atagent-storage-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** A logger that keeps what it was told, so tests can assert on warnings. */
 export function recordingLogger(): StorageLogger & { warnings: string[] } {

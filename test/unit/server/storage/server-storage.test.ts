@@ -8,7 +8,7 @@ import {
   type CommitOperation,
   type KeyRecord,
 } from '../../../../agent/src/server/storage/index.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
 
 const record = (value: string, version = 0): KeyRecord => ({ value, metadata: { version, isEncrypted: true } });
 

@@ -20,7 +20,8 @@ import {
   StorageWriteError,
 } from '../../../../agent/src/server/storage/index.js';
 import { expectedState } from './child/workload.js';
-import { recordingLogger, tempDir } from './helpers.js';
+import { recordingLogger } from './helpers.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
 
 const writer = fileURLToPath(new URL('./child/storage-writer.ts', import.meta.url));
 

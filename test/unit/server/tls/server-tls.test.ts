@@ -2,7 +2,6 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { once } from 'node:events';
@@ -14,12 +13,7 @@ import {
   TlsMaterialError,
   type ServerTls,
 } from '../../../../agent/src/server/tls/index.js';
-
-function tempDir(t: TestContext): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-tls-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../../../helpers/temp-dir.js';
 
 /** A TLS server on `host` that answers "hello" and reports how it saw the client. */
 async function startServer(
