@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { AtClient, type Monitor, type ReceivedNotification } from '../../../agent/src/client/index.js';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { notificationsOf, waitForStatus } from '../server/notifications/support.js';
 
 const ALICE = '@alice🛠';
 const BOB = '@bob🛠';
@@ -97,12 +98,9 @@ describe('notify → monitor on our platform', () => {
     const text = await texted;
     assert.equal(text.text, `ping ${run}`, JSON.stringify({ ...text, decryptionError: text.decryptionError?.message }));
 
-    let status = await alice.notifyStatus(id);
-    for (let tries = 0; status !== 'delivered' && tries < 100; tries++) {
-      // No event tells the sender about delivery: ask again shortly.
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      status = await alice.notifyStatus(id);
-    }
+    // No event tells the client about delivery; alice's server (in this process) says when to ask.
+    await waitForStatus(notificationsOf(env.platform.server(ALICE)), id, 'delivered');
+    const status = await alice.notifyStatus(id);
     assert.equal(status, 'delivered');
   });
 
