@@ -68,8 +68,10 @@ export interface TestPlatform {
   readonly ca: string;
   /** CRAM secrets of the `atSigns` created by this start. */
   readonly cramSecrets: ReadonlyMap<string, string>;
-  /** Demo `.atKeys` files, written on first use. */
+  /** Demo `.atKeys` files (atSign → path), written on first use. */
   atKeysFiles(): Map<string, string>;
+  /** What an AtClient needs to reach `atSign` here: the root, the CA, and `keysFile` (default: its demo `.atKeys` file). */
+  clientPreferences(atSign: string, keysFile?: string): { root: string; ca: string; keysFile: string | undefined };
   port(atSign: string): number;
   /** A raw client connected to an atSign's server (greeting consumed). */
   connect(atSign: string, options?: Partial<LineClientOptions>): Promise<LineClient>;
@@ -127,6 +129,7 @@ export async function startTestPlatform(t: CleanupScope | null, options: TestPla
   const clients: LineClient[] = [];
   const cramSecrets = new Map<string, string>();
   let atKeysDir: string | undefined;
+  let demoAtKeysFiles: Map<string, string> | undefined;
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -154,6 +157,13 @@ export async function startTestPlatform(t: CleanupScope | null, options: TestPla
     if (server === undefined) throw new Error(`${atSign} is not hosted`);
     return server.port;
   };
+  const atKeysFiles = () => {
+    if (demoAtKeysFiles === undefined) {
+      atKeysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-atkeys-'));
+      demoAtKeysFiles = writeDemoAtKeysFiles(atKeysDir);
+    }
+    return demoAtKeysFiles;
+  };
   const connect = async (atSign: string, clientOptions: Partial<LineClientOptions> = {}) => {
     const client = await LineClient.connect(port(atSign), { ca: platform.ca, ...clientOptions });
     clients.push(client);
@@ -164,9 +174,9 @@ export async function startTestPlatform(t: CleanupScope | null, options: TestPla
     dataDir,
     ca: platform.ca,
     cramSecrets,
-    atKeysFiles() {
-      atKeysDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-atkeys-'));
-      return writeDemoAtKeysFiles(atKeysDir);
+    atKeysFiles,
+    clientPreferences(atSign, keysFile) {
+      return { root: platform.root, ca: platform.ca, keysFile: keysFile ?? atKeysFiles().get(atSign) };
     },
     port,
     connect,

@@ -53,16 +53,12 @@ describe('notify → monitor on our platform', () => {
   let alice: AtClient;
   let bob: AtClient;
   let monitor: Monitor;
-  let files: Map<string, string>;
   const run = Date.now().toString(36);
-
-  const preferences = (atSign: string) => ({ root: env.platform.root, ca: env.ca, keysFile: files.get(atSign) });
 
   before(async () => {
     env = await startTestPlatform(null, { demo: [ALICE, BOB], dataDir });
-    files = env.atKeysFiles();
-    alice = await AtClient.create(ALICE, 'itest', preferences(ALICE));
-    bob = await AtClient.create(BOB, 'itest', preferences(BOB));
+    alice = await AtClient.create(ALICE, 'itest', env.clientPreferences(ALICE));
+    bob = await AtClient.create(BOB, 'itest', env.clientPreferences(BOB));
     monitor = await bob.startMonitor();
   });
 

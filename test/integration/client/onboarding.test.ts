@@ -75,7 +75,7 @@ describe('onboard() on our platform', () => {
     const anonymous = await env.connect(FRESH);
     assert.equal(await anonymous.data(`lookup:publickey${FRESH}`), result.keys.encryptionPublicKey.toBase64());
 
-    const client = await AtClient.create(FRESH, 'onboard', { root: env.platform.root, ca: env.ca, keysFile: result.keysPath });
+    const client = await AtClient.create(FRESH, 'onboard', env.clientPreferences(FRESH, result.keysPath));
     try {
       await client.put('greeting', 'hello after onboarding');
       assert.equal((await client.get('greeting')).value, 'hello after onboarding');
@@ -106,7 +106,7 @@ describe('onboard() on our platform', () => {
     assert.match(byServer.message, /^AT0401: onboarding @twice failed at step 'authenticate with the CRAM secret': .*already onboarded/);
     assert.equal(fs.existsSync(elsewhere), false);
     // The first onboarding's keys still work.
-    const client = await AtClient.create(TWICE, undefined, { root: env.platform.root, ca: env.ca, keysFile: first.keysPath });
+    const client = await AtClient.create(TWICE, undefined, env.clientPreferences(TWICE, first.keysPath));
     await client.close();
   });
 
@@ -147,7 +147,7 @@ describe('onboard() on our platform', () => {
     assert.match(failed.message, /CRAM is still enabled, so fix the problem and onboard @unsaved again/);
 
     const result = await onboard(options(UNSAVED));
-    const client = await AtClient.create(UNSAVED, undefined, { root: env.platform.root, ca: env.ca, keysFile: result.keysPath });
+    const client = await AtClient.create(UNSAVED, undefined, env.clientPreferences(UNSAVED, result.keysPath));
     await client.close();
   });
 

@@ -20,10 +20,8 @@ describe('AtClient against our atServer', () => {
 
   before(async () => {
     env = await startTestPlatform(null, { demo: [ALICE, BOB] });
-    const files = env.atKeysFiles();
-    const preferences = (atSign: string) => ({ root: env.platform.root, ca: env.ca, keysFile: files.get(atSign) });
-    alice = await createClient(ALICE, 'itest', preferences(ALICE));
-    bob = await createClient(BOB, 'itest', preferences(BOB));
+    alice = await createClient(ALICE, 'itest', env.clientPreferences(ALICE));
+    bob = await createClient(BOB, 'itest', env.clientPreferences(BOB));
   });
 
   after(async () => {
@@ -83,8 +81,7 @@ describe('AtClient against our atServer', () => {
   });
 
   test('a new alice client finds the existing shared key on her server', async () => {
-    const files = env.atKeysFiles();
-    const again = await AtClient.create(ALICE, 'itest', { root: env.platform.root, ca: env.ca, keysFile: files.get(ALICE) });
+    const again = await AtClient.create(ALICE, 'itest', env.clientPreferences(ALICE));
     try {
       await again.put(`@bob🛠:later-${run}`, 'same key');
       assert.equal((await bob.get(`later-${run}${ALICE}`)).value, 'same key');
@@ -113,8 +110,7 @@ describe('AtClient against our atServer', () => {
   });
 
   test('setPreferences: legacy zero-IV writing, still readable by both sides', async () => {
-    const files = env.atKeysFiles();
-    const legacy = await AtClient.create(ALICE, 'itest', { root: env.platform.root, ca: env.ca, keysFile: files.get(ALICE) });
+    const legacy = await AtClient.create(ALICE, 'itest', env.clientPreferences(ALICE));
     try {
       await legacy.setPreferences({ emitIvNonce: false });
       assert.equal(legacy.preferences.emitIvNonce, false);
