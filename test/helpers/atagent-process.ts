@@ -3,6 +3,7 @@
  * it, and collects what it printed.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,8 +28,13 @@ export interface StartedCli {
   finish(input?: string): Promise<CliRun>;
 }
 
-export function startAtagent(args: readonly string[], env: NodeJS.ProcessEnv = process.env): StartedCli {
-  const child = spawn(process.execPath, ['--conditions=atagent:source', '--import', 'tsx', MAIN, ...args], { cwd: REPOSITORY, env });
+/**
+ * `under` is a command that runs the node command line appended to it: a shell that sets a
+ * resource limit and then execs it, say.
+ */
+export function startAtagent(args: readonly string[], env: NodeJS.ProcessEnv = process.env, under: readonly string[] = []): StartedCli {
+  const [command = '', ...rest] = [...under, process.execPath, '--conditions=atagent:source', '--import', 'tsx', MAIN, ...args];
+  const child = spawn(command, rest, { cwd: REPOSITORY, env });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -64,4 +70,46 @@ export function startAtagent(args: readonly string[], env: NodeJS.ProcessEnv = p
 /** Runs `atagent <args>` to the end with `input` on stdin. */
 export function runAtagent(args: readonly string[], input = '', env?: NodeJS.ProcessEnv): Promise<CliRun> {
   return startAtagent(args, env).finish(input);
+}
+
+/** What `atagent server` writes to `<data dir>/ready.json` once everything listens. */
+export interface ServerReady {
+  readonly root: string;
+  /** Path of the CA certificate. */
+  readonly ca: string;
+  /** atSign → host:port */
+  readonly atSigns: Readonly<Record<string, string>>;
+}
+
+export interface StartedServer extends StartedCli {
+  readonly ready: ServerReady;
+  /** The CA certificate (PEM), to trust in clients. */
+  readonly caPem: string;
+  port(atSign: string): number;
+  /** stdout and stderr so far. */
+  output(): string;
+}
+
+/**
+ * Runs `atagent server --data-dir <dataDir> <args>` (under `under`, as `startAtagent`) and
+ * resolves once it says it serves, with the ready.json of this start (an older one is removed
+ * first, so a stale file is never read).
+ */
+export async function startAtagentServer(dataDir: string, args: readonly string[], under: readonly string[] = []): Promise<StartedServer> {
+  const readyFile = join(dataDir, 'ready.json');
+  fs.rmSync(readyFile, { force: true });
+  const server = startAtagent(['server', '--data-dir', dataDir, ...args], process.env, under);
+  await server.waitForOutput('atagent server: root');
+  const ready = JSON.parse(fs.readFileSync(readyFile, 'utf8')) as ServerReady;
+  return {
+    ...server,
+    ready,
+    caPem: fs.readFileSync(ready.ca, 'utf8'),
+    port(atSign) {
+      const address = ready.atSigns[atSign];
+      if (address === undefined) throw new Error(`${atSign} is not in ready.json`);
+      return Number(address.slice(address.lastIndexOf(':') + 1));
+    },
+    output: () => server.stdout() + server.stderr(),
+  };
 }

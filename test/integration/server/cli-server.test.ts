@@ -5,59 +5,25 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startAtagentServer, type ServerReady, type StartedServer } from '../../helpers/atagent-process.js';
 import { LineClient } from '../../helpers/line-client.js';
 import { cramLogin } from '../../helpers/platform.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const ATSIGN = '@crashtest';
 
-interface Ready {
-  readonly root: string;
-  readonly ca: string;
-  readonly atSigns: Record<string, string>;
-}
-
-interface Server {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  readonly ready: Ready;
-}
-
-async function startServer(dataDir: string, extra: string[] = []): Promise<Server> {
-  fs.rmSync(path.join(dataDir, 'ready.json'), { force: true });
-  const child = spawn(
-    process.execPath,
-    ['--conditions=atagent:source', '--import', 'tsx', 'agent/src/cli/main.ts', 'server', '--data-dir', dataDir, '--atsign', ATSIGN, ...extra],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  await new Promise<void>((resolve, reject) => {
-    const check = () => {
-      if (output.includes('atagent server: root')) resolve();
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before it was ready:\n${output}`)));
-  });
-  const ready = JSON.parse(fs.readFileSync(path.join(dataDir, 'ready.json'), 'utf8')) as Ready;
-  return { child, output: () => output, ready };
-}
-
-function portOf(address: string | undefined): number {
-  return Number(address?.split(':')[1]);
+function startServer(dataDir: string, extra: string[] = []): Promise<StartedServer> {
+  return startAtagentServer(dataDir, ['--atsign', ATSIGN, ...extra]);
 }
 
 describe('atagent server (CLI)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-cli-server-'));
   let secret = '';
-  let firstReady: Ready;
+  let firstReady: ServerReady;
   const acknowledged = new Map<string, string>();
   const running: ChildProcess[] = [];
 
@@ -75,7 +41,7 @@ describe('atagent server (CLI)', () => {
     secret = printed[1];
     // 2000 writes sent in one burst; the process is killed while it works through them.
     // Every write whose answer arrived is acknowledged and must survive.
-    const client = await LineClient.connect(portOf(server.ready.atSigns[ATSIGN]), { ca: fs.readFileSync(server.ready.ca, 'utf8') });
+    const client = await LineClient.connect(server.port(ATSIGN), { ca: server.caPem });
     await cramLogin(client, ATSIGN, secret);
     const exited = once(server.child, 'exit');
     void client.write(Array.from({ length: 2000 }, (_, i) => `update:key${i}${ATSIGN} value-${i}\n`).join('')).catch(() => undefined);
@@ -103,7 +69,7 @@ describe('atagent server (CLI)', () => {
     assert.deepEqual(server.ready, firstReady);
     assert.ok(!server.output().includes(secret), 'the CRAM secret was printed again');
     assert.ok(!server.output().includes('CRAM secret'));
-    const client = await LineClient.connect(portOf(server.ready.atSigns[ATSIGN]), { ca: fs.readFileSync(server.ready.ca, 'utf8') });
+    const client = await LineClient.connect(server.port(ATSIGN), { ca: server.caPem });
     await cramLogin(client, ATSIGN, secret);
     for (const [key, value] of acknowledged) assert.equal(await client.data(`llookup:${key}`), value, key);
     await client.data(`update:aftercrash${ATSIGN} still-here`);
@@ -116,7 +82,7 @@ describe('atagent server (CLI)', () => {
   test('after SIGTERM the data written before it is there', async () => {
     const server = await startServer(dataDir);
     running.push(server.child);
-    const client = await LineClient.connect(portOf(server.ready.atSigns[ATSIGN]), { ca: fs.readFileSync(server.ready.ca, 'utf8') });
+    const client = await LineClient.connect(server.port(ATSIGN), { ca: server.caPem });
     await cramLogin(client, ATSIGN, secret);
     assert.equal(await client.data(`llookup:aftercrash${ATSIGN}`), 'still-here');
     client.destroy();
@@ -128,8 +94,8 @@ describe('atagent server (CLI)', () => {
   test('--max-connections sets how many connections each atSign takes at once (AT0012 beyond)', async () => {
     const server = await startServer(dataDir, ['--max-connections', '1']);
     running.push(server.child);
-    const port = portOf(server.ready.atSigns[ATSIGN]);
-    const ca = fs.readFileSync(server.ready.ca, 'utf8');
+    const port = server.port(ATSIGN);
+    const ca = server.caPem;
     const first = await LineClient.connect(port, { ca });
     const refused = await LineClient.connect(port, { ca, greeting: false });
     assert.equal(await refused.waitClosed(), 'error:AT0012-Inbound connection limit exceeded\n');
