@@ -9,24 +9,14 @@ import { authenticateWithCram, authenticateWithPkam, ServerSession } from '../..
 import { RsaPrivateKey } from '../../../agent/src/crypto/index.js';
 import { AtConnection, AtDirectory } from '../../../agent/src/net/index.js';
 import { AtServerError } from '../../../agent/src/protocol/index.js';
-import { startScriptedPeer, type ScriptStep } from '../net/support/scripted-peer.js';
+import { startScriptedPeer, withPeerConnection, type ScriptStep } from '../net/support/scripted-peer.js';
 import { ALICE, aliceKeys, answer, authSteps, vectors } from './support.js';
 
 const { cram, pkam } = vectors;
 
 async function withConnection(steps: ScriptStep[], body: (connection: AtConnection) => Promise<void>): Promise<void> {
-  const peer = await startScriptedPeer({ scripts: [steps] });
-  try {
-    const connection = await AtConnection.open({ host: peer.host, port: peer.port, ca: peer.caPem });
-    try {
-      await body(connection);
-    } finally {
-      await connection.close();
-    }
-    assert.deepEqual(peer.problems, []);
-  } finally {
-    await peer.close();
-  }
+  const peer = await withPeerConnection({ scripts: [steps] }, (_, connection) => body(connection));
+  assert.deepEqual(peer.problems, []);
 }
 
 describe('authentication (crypto.json)', () => {

@@ -9,25 +9,15 @@ import { describe, test } from 'node:test';
 import { batchCodec } from '../../../agent/src/client/batch-codec.js';
 import { AtConnection } from '../../../agent/src/net/index.js';
 import { AtServerError } from '../../../agent/src/protocol/index.js';
-import { startScriptedPeer, type ScriptStep } from '../net/support/scripted-peer.js';
+import { withPeerConnection, type ScriptStep } from '../net/support/scripted-peer.js';
 
 const PROMPT = '\n@alice@';
 const batchOf = (...commands: string[]) => `batch:${JSON.stringify(commands.map((command, index) => ({ id: index + 1, command })))}`;
 
 async function withConnection(steps: ScriptStep[], body: (connection: AtConnection) => Promise<void>): Promise<string[]> {
-  const peer = await startScriptedPeer({ scripts: [steps] });
-  try {
-    const connection = await AtConnection.open({ host: peer.host, port: peer.port, ca: peer.caPem, batcher: batchCodec });
-    try {
-      await body(connection);
-    } finally {
-      await connection.close();
-    }
-    assert.deepEqual(peer.problems, []);
-    return peer.connections[0]?.lines ?? [];
-  } finally {
-    await peer.close();
-  }
+  const peer = await withPeerConnection({ scripts: [steps] }, (_, connection) => body(connection), { batcher: batchCodec });
+  assert.deepEqual(peer.problems, []);
+  return peer.connections[0]?.lines ?? [];
 }
 
 describe('batching queued puts', () => {

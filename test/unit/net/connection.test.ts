@@ -7,24 +7,14 @@ import {
   ConnectionClosedError,
 } from '../../../agent/src/net/index.js';
 import { AtServerError, IllegalArgumentError } from '../../../agent/src/protocol/index.js';
-import { startScriptedPeer, type ScriptStep } from './support/scripted-peer.js';
+import { startScriptedPeer, withPeerConnection, type ScriptedPeer, type ScriptStep } from './support/scripted-peer.js';
 
 async function withPeer(
   scripts: readonly (readonly ScriptStep[])[],
-  body: (peer: Awaited<ReturnType<typeof startScriptedPeer>>, connection: AtConnection) => Promise<void>,
+  body: (peer: ScriptedPeer, connection: AtConnection) => Promise<void>,
   greeting?: string,
 ): Promise<void> {
-  const peer = await startScriptedPeer({ scripts, greeting });
-  try {
-    const connection = await AtConnection.open({ host: peer.host, port: peer.port, ca: peer.caPem });
-    try {
-      await body(peer, connection);
-    } finally {
-      await connection.close();
-    }
-  } finally {
-    await peer.close();
-  }
+  await withPeerConnection({ scripts, greeting }, body);
 }
 
 describe('AtConnection', () => {

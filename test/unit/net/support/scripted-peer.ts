@@ -5,6 +5,7 @@
  */
 import { once } from 'node:events';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
+import { AtConnection, type AtConnectionOptions } from '../../../../agent/src/net/index.js';
 import { testTls } from './test-tls.js';
 
 /** What the peer does when a line arrives. */
@@ -189,4 +190,27 @@ export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<S
       await once(server, 'close');
     },
   };
+}
+
+/**
+ * Starts a peer, opens an AtConnection to it (trusting its CA; `connection` adds options),
+ * runs `body`, and closes both whatever happens. Returns the closed peer, for what it saw.
+ */
+export async function withPeerConnection(
+  options: ScriptedPeerOptions,
+  body: (peer: ScriptedPeer, connection: AtConnection) => Promise<void>,
+  connection: Partial<AtConnectionOptions> = {},
+): Promise<ScriptedPeer> {
+  const peer = await startScriptedPeer(options);
+  try {
+    const opened = await AtConnection.open({ ...connection, host: peer.host, port: peer.port, ca: peer.caPem });
+    try {
+      await body(peer, opened);
+    } finally {
+      await opened.close();
+    }
+  } finally {
+    await peer.close();
+  }
+  return peer;
 }
