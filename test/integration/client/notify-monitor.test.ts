@@ -153,7 +153,7 @@ describe('notify → monitor on our platform', () => {
     for (let i = 0; i < 10; i++) sent.push(await alice.notify({ key: `@bob🛠:before-${run}`, value: `before ${i}` }));
     for (const id of sent) await seen.until(id);
     const disconnected = once(monitor, 'disconnected');
-    await env.platform.close();
+    await env.close();
     await disconnected;
     const reconnected = once(monitor, 'connected');
     env = await startTestPlatform(null, { demo: [ALICE, BOB], dataDir });
