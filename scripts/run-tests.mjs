@@ -3,7 +3,7 @@
 // Node 20's `--test` takes no globs, so the files are listed here.
 // Usage: node scripts/run-tests.mjs [path-substring ...]
 import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -26,7 +26,7 @@ const args = [
   '--test',
   '--test-reporter=spec',
   `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
-  ...files.map((f) => relative(root, join(root, f))),
+  ...files,
 ];
 const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -40,5 +40,4 @@ export interface Exchange {
 export const verbSyntax = (): VerbSyntaxVectors => readVector('verb_syntax.json');
 export const keyTypes = (): KeyTypeVectors => readVector('key_types.json');
 export const verbExchanges = (): readonly Exchange[] => readVector<{ exchanges: Exchange[] }>('verb_exchanges.json').exchanges;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const cryptoVectors = (): any => readVector('crypto.json');

@@ -3,7 +3,6 @@ import { AesKey, RsaPrivateKey, RsaPublicKey, type AtKeys } from '../../../agent
 import type { ScriptStep } from '../net/support/scripted-peer.js';
 import { readVector } from '../../helpers/vectors.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const vectors = readVector<any>('crypto.json');
 export const exchange = vectors.sharedKeyExchange;
 
