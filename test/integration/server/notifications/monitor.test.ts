@@ -103,14 +103,19 @@ describe('monitor', () => {
     const since = Date.now() - 1;
     let stop = false;
     const injected: string[] = [];
+    const waiters: Array<{ count: number; resolve: () => void }> = [];
+    const injectedCount = (count: number) => new Promise<void>((resolve) => waiters.push({ count, resolve }));
     const pour = async (connection: LineClient, tag: string) => {
-      for (let n = 0; !stop && n < 400; n++) injected.push(await inject(`pour-${tag}-${n}`, 'x', connection));
+      for (let n = 0; !stop && n < 400; n++) {
+        injected.push(await inject(`pour-${tag}-${n}`, 'x', connection));
+        for (const waiter of waiters) if (injected.length >= waiter.count) waiter.resolve();
+      }
     };
     const pouring = Promise.all([pour(fromAlice, 'a'), pour(second, 'b')]);
     // Subscribe once the stream is under way.
-    while (injected.length < 20) await new Promise((resolve) => setImmediate(resolve));
+    await injectedCount(20);
     const monitor = await monitorClient(env, BOB, `monitor:${since} pour-`);
-    while (injected.length < 100) await new Promise((resolve) => setImmediate(resolve));
+    await injectedCount(100);
     stop = true;
     await pouring;
     const sentinel = await inject('pour-sentinel', 'end');
