@@ -29,7 +29,7 @@ import {
   type AtKeys,
 } from '../crypto/index.js';
 import { AtConnection, AtDirectory, DEFAULT_ROOT, loadCa } from '../net/index.js';
-import { deleteCommand, isUnauthenticated, lookupCommand, normalizeAtSign, updateCommand } from '../protocol/index.js';
+import { deleteCommand, isKeyNotFound, isUnauthenticated, lookupCommand, normalizeAtSign, updateCommand } from '../protocol/index.js';
 import { authenticateWithCram, authenticateWithPkam } from './auth.js';
 import { CramRefusedError, OnboardingError, type OnboardingState, type OnboardingStep } from './onboarding-errors.js';
 
@@ -103,7 +103,7 @@ async function isPublished(connection: AtConnection, atSign: string): Promise<bo
     await connection.data(lookupCommand(`publickey${atSign}`));
     return true;
   } catch (error) {
-    return errorCode(error) === 'AT0015' ? false : undefined;
+    return isKeyNotFound(error) ? false : undefined;
   }
 }
 
