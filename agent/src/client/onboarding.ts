@@ -119,10 +119,6 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   const cramSecret = options.cramSecret.trim();
   const keysPath = options.keysPath ?? defaultAtKeysPath(atSign);
   const overwrite = options.overwrite === true;
-  const timeouts = {
-    ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
-    ...(options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs }),
-  };
 
   let state: OnboardingState = 'unchanged';
   const step = async <T>(name: OnboardingStep, body: () => Promise<T>, reason?: (error: unknown) => string | undefined): Promise<T> => {
@@ -145,7 +141,8 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   const server = await step('connect', async () => {
     const ca = options.ca === undefined ? undefined : await loadCa(options.ca);
     const address = await new AtDirectory({ root: options.root ?? DEFAULT_ROOT, ca }).resolve(atSign);
-    const open = () => AtConnection.open({ host: address.host, port: address.port, ca, ...timeouts });
+    const open = () =>
+      AtConnection.open({ host: address.host, port: address.port, ca, connectTimeoutMs: options.connectTimeoutMs, commandTimeoutMs: options.commandTimeoutMs });
     return { address: `${address.host}:${address.port}`, open, first: await open() };
   });
   const cramConnection = server.first;
