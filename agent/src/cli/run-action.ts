@@ -3,17 +3,13 @@
  * non-zero exit code. Stack traces only with `--debug`: a user of a device CLI needs the
  * reason, not our call graph.
  */
-import { AtProtocolError } from '../protocol/index.js';
-
 export interface DebugOption {
   readonly debug?: boolean | undefined;
 }
 
-/** The message for an error, with its AT code when it has one. */
+/** The message for an error (an AtProtocolError's message starts with its AT code). */
 export function describeError(error: unknown): string {
-  if (error instanceof AtProtocolError) return `${error.message}`;
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
