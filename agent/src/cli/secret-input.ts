@@ -4,13 +4,8 @@
  * with echo off.
  */
 import { readFile } from 'node:fs/promises';
+import { text as readAll } from 'node:stream/consumers';
 import { CliUsageError } from './run-action.js';
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** Reads one line from the terminal without echoing it; Ctrl-C or Ctrl-D abandons. */
 function readHiddenLine(prompt: string): Promise<string> {

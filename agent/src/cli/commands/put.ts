@@ -1,5 +1,6 @@
 /** `atagent put <key> [value]`: encrypt (unless public) and store; prints the commit id. */
 import { readFile } from 'node:fs/promises';
+import { buffer } from 'node:stream/consumers';
 import type { Command } from 'commander';
 import type { AtValueData } from '../../client/index.js';
 import { integerFlag, withClient, withClientOptions, type ClientFlags } from '../client-options.js';
@@ -15,17 +16,11 @@ interface PutFlags extends ClientFlags {
   readonly ccd?: boolean | undefined;
 }
 
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 async function valueFrom(value: string | undefined, flags: PutFlags): Promise<AtValueData> {
   if (value !== undefined && flags.file !== undefined) throw new CliUsageError('give the value or --file, not both');
   let bytes: Buffer | undefined;
   if (flags.file !== undefined) bytes = await readFile(flags.file);
-  else if (value === undefined || value === '-') bytes = await readStdin();
+  else if (value === undefined || value === '-') bytes = await buffer(process.stdin);
   if (bytes === undefined) return flags.binary === true ? Buffer.from(value ?? '', 'utf8') : (value as string);
   if (flags.binary === true) return bytes;
   const text = bytes.toString('utf8');
