@@ -9,15 +9,17 @@ import { join } from 'node:path';
 export interface SearchResult {
   /** Files searched. */
   readonly searched: number;
-  /** Files containing the text. */
-  readonly found: number;
+  /** For each text, in the order given: the files containing it. */
+  readonly found: readonly number[];
 }
 
-/** How many regular files under `directory` contain `text` (UTF-8 bytes, as the storage writes JSON). */
-export async function filesContaining(directory: string, text: string): Promise<SearchResult> {
-  const needle = Buffer.from(text, 'utf8');
+/**
+ * How many regular files under `directory` contain each of `texts` (UTF-8 bytes, as the
+ * storage writes JSON). Every file is read once, whatever the number of texts.
+ */
+export async function filesContaining(directory: string, texts: readonly string[]): Promise<SearchResult> {
+  const searches = texts.map((text) => ({ needle: Buffer.from(text, 'utf8'), files: 0 }));
   let searched = 0;
-  let found = 0;
   for (const name of await readdir(directory, { recursive: true })) {
     const file = join(directory, name);
     const info = await stat(file).catch(() => undefined);
@@ -26,7 +28,7 @@ export async function filesContaining(directory: string, text: string): Promise<
     const bytes = await readFile(file).catch(() => undefined);
     if (bytes === undefined) continue;
     searched++;
-    if (bytes.includes(needle)) found++;
+    for (const search of searches) if (bytes.includes(search.needle)) search.files++;
   }
-  return { searched, found };
+  return { searched, found: searches.map((search) => search.files) };
 }
