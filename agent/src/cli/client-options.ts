@@ -4,7 +4,6 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { AtClient } from '../client/index.js';
-import { defaultAtKeysPath } from '../crypto/index.js';
 import { DEFAULT_ROOT } from '../net/index.js';
 import { normalizeAtSign } from '../protocol/index.js';
 import { CliUsageError } from './run-action.js';
@@ -46,11 +45,8 @@ export function atSignOf(flags: ClientFlags): string {
 /** Connects and authenticates the client the flags describe. */
 export async function openClient(flags: ClientFlags): Promise<AtClient> {
   const atSign = atSignOf(flags);
-  return AtClient.create(atSign, flags.namespace, {
-    root: flags.root,
-    keysFile: flags.keys ?? defaultAtKeysPath(atSign),
-    ...(flags.ca === undefined ? {} : { ca: flags.ca }),
-  });
+  // AtClient itself falls back to the default keys file and the system CAs.
+  return AtClient.create(atSign, flags.namespace, { root: flags.root, keysFile: flags.keys, ca: flags.ca });
 }
 
 /** Runs `body` with a connected client and always closes it. */
