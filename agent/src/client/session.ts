@@ -14,7 +14,7 @@ import {
   type CommandBatcher,
   type CommandOptions,
 } from '../net/index.js';
-import { AtServerError, isAtSignNotFound } from '../protocol/index.js';
+import { isApkamEnrollmentError, isAtSignNotFound, isUnauthenticated } from '../protocol/index.js';
 import { authenticateWithPkam, type PkamAuthOptions } from './auth.js';
 
 export interface SessionSettings {
@@ -32,8 +32,7 @@ export interface SessionSettings {
 
 /** Errors that another attempt will not fix: wrong keys, unknown atSign, refused enrollment. */
 export function isPermanentFailure(error: unknown): boolean {
-  if (isAtSignNotFound(error)) return true;
-  return error instanceof AtServerError && (error.code === 'AT0401' || /^AT002[5-9]$/.test(error.code));
+  return isAtSignNotFound(error) || isUnauthenticated(error) || isApkamEnrollmentError(error);
 }
 
 /** One connection to the atSign's own server, authenticated with PKAM. */
