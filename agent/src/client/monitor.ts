@@ -107,6 +107,9 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
     super();
     this.#settings = settings;
     this.#deps = deps;
+    // A regex no monitor command can carry (empty, a line break) fails here, once, rather
+    // than on every connection the monitor would otherwise open and drop again, forever.
+    this.#command(undefined);
     this.#lastEpochMillis = settings.fromEpochMillis;
     this.on('newListener', (event: string | symbol) => {
       // The listener is added after this event: hand over what was held once it is.
@@ -270,13 +273,7 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
     connection.onUnsolicited((text) => this.#onUnsolicited(connection, text));
     const resumedFrom = this.#resumePoint();
     try {
-      await connection.send(
-        monitorCommand({
-          ...(resumedFrom === undefined ? {} : { epochMillis: resumedFrom }),
-          ...(this.#settings.regex === undefined ? {} : { regex: this.#settings.regex }),
-          ...(this.#settings.selfNotifications === true ? { selfNotifications: true } : {}),
-        }),
-      );
+      await connection.send(this.#command(resumedFrom));
       // Commands run in order on a connection: once noop is answered, monitor is in place.
       await connection.data(noopCommand(0), { timeoutMs: this.#heartbeatTimeoutMs() });
     } catch (error) {
@@ -293,6 +290,15 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
     this.#stopHeartbeat();
     this.#connection = undefined;
     return { reason, established: true };
+  }
+
+  /** The monitor command, replaying from `epochMillis` when given. */
+  #command(epochMillis: number | undefined): string {
+    return monitorCommand({
+      ...(epochMillis === undefined ? {} : { epochMillis }),
+      ...(this.#settings.regex === undefined ? {} : { regex: this.#settings.regex }),
+      ...(this.#settings.selfNotifications === true ? { selfNotifications: true } : {}),
+    });
   }
 
   #resumePoint(): number | undefined {

@@ -2,13 +2,14 @@
  * The monitor against a scripted atServer over real TLS: notifications decrypted (Dart,
  * Python-style and text messages), the shared key's own notification and the stats line
  * left alone, duplicates dropped, resume after a dropped connection from the last epoch,
- * heartbeat failure leading to a reconnect, a refused monitor command ending it.
+ * heartbeat failure leading to a reconnect, a refused monitor command ending it, and a regex
+ * no monitor command can carry refused before any monitor connection is opened.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { once } from 'node:events';
 import { AtClient, type Monitor, type ReceivedNotification } from '../../../agent/src/client/index.js';
-import { AtServerError, notificationToJson, type AtNotification } from '../../../agent/src/protocol/index.js';
+import { AtServerError, IllegalArgumentError, notificationToJson, type AtNotification } from '../../../agent/src/protocol/index.js';
 import { startScriptedPeer, type ScriptStep } from '../net/support/scripted-peer.js';
 import { ALICE, answer, authSteps, BOB, bobKeys, exchange } from './support.js';
 
@@ -133,6 +134,21 @@ describe('Monitor', () => {
     const client = await AtClient.create(BOB, undefined, { atKeys: bobKeys(), root: `proxy:${peer.address}`, ca: peer.caPem });
     try {
       await assert.rejects(client.startMonitor('['), (error: unknown) => error instanceof AtServerError && error.code === 'AT0003');
+    } finally {
+      await client.close();
+      await peer.close();
+    }
+  });
+
+  test('a regex no monitor command can carry ends startMonitor at once, without opening a monitor connection', { timeout: 10_000 }, async () => {
+    const peer = await startScriptedPeer({ scripts: [authSteps(BOB, bobKeys())] });
+    const client = await AtClient.create(BOB, undefined, { atKeys: bobKeys(), root: `proxy:${peer.address}`, ca: peer.caPem });
+    try {
+      for (const regex of ['', 'a\nb']) {
+        await assert.rejects(client.startMonitor(regex), (error: unknown) => error instanceof IllegalArgumentError);
+      }
+      assert.equal(peer.connections.length, 1, 'only the command connection');
+      assert.deepEqual(peer.problems, []);
     } finally {
       await client.close();
       await peer.close();
