@@ -10,6 +10,7 @@ import {
   deleteCommand,
   InvalidAtKeyError,
   IllegalArgumentError,
+  isNotificationStatus,
   isValidAtKey,
   llookupCommand,
   lookupCommand,
@@ -32,6 +33,7 @@ import {
   type Metadata,
   type MetadataOptions,
   type NotificationPriority,
+  type NotificationStatus,
   type NotifyInput,
   type NotifyListOptions,
   type NotifyOperation,
@@ -130,8 +132,6 @@ export interface NotifyAllResult {
   readonly id?: string | undefined;
   readonly error?: Error | undefined;
 }
-
-export type NotificationStatus = 'queued' | 'delivered' | 'errored' | 'expired';
 
 interface ClientParts {
   readonly preferences: ResolvedPreferences;
@@ -380,7 +380,7 @@ export class AtClient {
     this.#checkOpen();
     const status = (await this.#parts.session.data(notifyStatusCommand(id))).trim();
     if (status === 'null') return null;
-    if (status === 'queued' || status === 'delivered' || status === 'errored' || status === 'expired') return status;
+    if (isNotificationStatus(status)) return status;
     throw new UnexpectedResponseError(`notify:status answered ${JSON.stringify(status.slice(0, 40))}`);
   }
 

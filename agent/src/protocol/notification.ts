@@ -15,6 +15,14 @@ import type { Metadata } from './metadata.js';
 export type NotificationOperation = 'update' | 'delete';
 export type NotificationMessageType = 'key' | 'text';
 
+/** What `notify:status` answers for a known notification (`null` for an unknown id). */
+export type NotificationStatus = 'queued' | 'delivered' | 'errored' | 'expired';
+const NOTIFICATION_STATUSES: ReadonlySet<string> = new Set<NotificationStatus>(['queued', 'delivered', 'errored', 'expired']);
+
+export function isNotificationStatus(text: string): text is NotificationStatus {
+  return NOTIFICATION_STATUSES.has(text);
+}
+
 export interface AtNotification {
   readonly id: string;
   /** Sender atSign (`@alice`). */

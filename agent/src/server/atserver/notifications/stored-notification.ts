@@ -3,12 +3,12 @@
  * AtNotification with dates as epoch milliseconds, unset fields absent. Records are frozen
  * by the store; a change is a new record (`withChanges`).
  */
-import type { NotificationPriority, NotifyMessageType, NotifyOperation, NotifyStrategy } from '../../../protocol/index.js';
+import type { NotificationPriority, NotificationStatus, NotifyMessageType, NotifyOperation, NotifyStrategy } from '../../../protocol/index.js';
 
 /** `sent` to another atSign, `received` from one (or from ourselves), `self` (APKAM). */
 export type NotificationType = 'sent' | 'received' | 'self';
 
-export type NotificationStatus = 'queued' | 'delivered' | 'errored' | 'expired';
+export type { NotificationStatus };
 
 /** The key metadata a notification carries (the reference's `atMetadata`). */
 export interface NotificationMetadata {
