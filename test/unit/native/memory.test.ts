@@ -19,7 +19,8 @@ test('no memory growth over a million native calls of each kind (child process w
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  // 'close', not 'exit': the child's stdout may still hold the tail of its report when it exits.
+  const [code] = (await once(child, 'close')) as [number | null];
   assert.equal(code, 0, stderr);
   const results = JSON.parse(stdout) as Array<{ phase: string; calls: number; rssGrowth: number; heapGrowth: number }>;
   assert.ok(results.filter((r) => r.calls >= 1_000_000).length >= 4, 'four million-call phases ran');
