@@ -61,8 +61,9 @@ Napi::Value PublicVerify(const Napi::CallbackInfo& info) {
   const RsaHash hash = HashArg(info, 0);
   ByteView message = ByteArg(info, 1, "message");
   ByteView signature = ByteArg(info, 2, "signature");
-  const bool valid = key.Verify(hash, message.data, message.length, signature.data, signature.length);
-  return Napi::Boolean::New(info.Env(), valid);
+  const RsaStatus status = key.Verify(hash, message.data, message.length, signature.data, signature.length);
+  if (status == RsaStatus::kOpenSslFailure) ThrowOpenSslFailure(info.Env(), "RSA verification");
+  return Napi::Boolean::New(info.Env(), status == RsaStatus::kOk);
 }
 
 Napi::Value PublicExportSpki(const Napi::CallbackInfo& info) {

@@ -126,18 +126,23 @@ RsaStatus RsaPublicKey::Encrypt(const uint8_t* plaintext, size_t length, uint8_t
   return RsaStatus::kOk;
 }
 
-bool RsaPublicKey::Verify(RsaHash hash, const uint8_t* message, size_t length,
-                          const uint8_t* signature, size_t signatureLength) {
-  if (signatureLength != size_) return false;
+RsaStatus RsaPublicKey::Verify(RsaHash hash, const uint8_t* message, size_t length,
+                               const uint8_t* signature, size_t signatureLength) {
+  if (signatureLength != size_) return RsaStatus::kBadSignature;
   EvpPkeyCtxPtr& ctx = verify_[HashIndex(hash)];
   if (!ctx) ctx = NewSignatureContext(key_.get(), hash, false);
   uint8_t digest[EVP_MAX_MD_SIZE];
   size_t digestLength = 0;
-  const bool valid = ctx && HashMessage(hash, message, length, digest, &digestLength) &&
-                     EVP_PKEY_verify(ctx.get(), signature, signatureLength, digest, digestLength) == 1;
+  if (!ctx || !HashMessage(hash, message, length, digest, &digestLength)) {
+    ERR_clear_error();
+    return RsaStatus::kOpenSslFailure;
+  }
+  // 1 verifies, 0 does not (whatever the signature's form); below 0 is an OpenSSL error.
+  const int result = EVP_PKEY_verify(ctx.get(), signature, signatureLength, digest, digestLength);
+  if (result == 1) return RsaStatus::kOk;
   // A bad signature leaves reasons on OpenSSL's thread-local queue: drop them.
-  if (!valid) ERR_clear_error();
-  return valid;
+  ERR_clear_error();
+  return result == 0 ? RsaStatus::kBadSignature : RsaStatus::kOpenSslFailure;
 }
 
 bool RsaPublicKey::ExportSpki(std::vector<uint8_t>* der) const {

@@ -21,6 +21,7 @@ enum class RsaStatus {
   kBadKey,               // DER unparsable, not RSA, wrong size, missing private parts
   kBadCiphertext,        // decrypt input not modulus-sized or >= n
   kPlaintextTooLong,     // encrypt input > size - 11
+  kBadSignature,         // verify: the signature does not match (any form, any length)
   kOpenSslFailure,
 };
 
@@ -47,8 +48,9 @@ class RsaPublicKey {
   size_t size() const { return size_; }
   // `out` holds size() bytes.
   RsaStatus Encrypt(const uint8_t* plaintext, size_t length, uint8_t* out);
-  // Returns false for any signature that does not verify (including a wrong length).
-  bool Verify(RsaHash hash, const uint8_t* message, size_t length, const uint8_t* signature,
+  // kOk, or kBadSignature for any signature that does not verify (including a wrong length);
+  // kOpenSslFailure only when OpenSSL itself fails, so a fault is never reported as a forgery.
+  RsaStatus Verify(RsaHash hash, const uint8_t* message, size_t length, const uint8_t* signature,
               size_t signatureLength);
   bool ExportSpki(std::vector<uint8_t>* der) const;
 

@@ -35,7 +35,7 @@ export interface RsaPublicContext {
   readonly size: number;
   /** RSAES-PKCS1-v1_5 encryption; at most `size - 11` bytes of plaintext. */
   encrypt(plaintext: Uint8Array): Buffer;
-  /** RSASSA-PKCS1-v1_5 verification. Never throws for a wrong signature, only for bad arguments. */
+  /** RSASSA-PKCS1-v1_5 verification. Never throws for a wrong signature, only for bad arguments or a failing engine. */
   verify(hash: HashName, message: Uint8Array, signature: Uint8Array): boolean;
   /** The key as SPKI DER. */
   exportSpki(): Buffer;
