@@ -45,14 +45,13 @@ Napi::Value PublicEncryptInto(const Napi::CallbackInfo& info) {
   RsaPublicKey& key = BoundContext<RsaPublicKey>(info);
   ByteView plaintext = ByteArg(info, 0, "plaintext");
   ByteView out = ByteArg(info, 1, "out");
-  if (plaintext.length > key.size() - kPkcs1PaddingBytes) {
+  if (out.length < key.size()) ThrowRangeError(info.Env(), "out is smaller than the modulus size");
+  const RsaStatus status = key.Encrypt(plaintext.data, plaintext.length, out.data);
+  if (status == RsaStatus::kPlaintextTooLong) {
     ThrowCryptoError(info.Env(), CryptoErrorKind::kPlaintextTooLong,
                      "RSA PKCS#1 v1.5 plaintext is longer than the modulus size minus 11 bytes");
   }
-  if (out.length < key.size()) ThrowRangeError(info.Env(), "out is smaller than the modulus size");
-  if (key.Encrypt(plaintext.data, plaintext.length, out.data) != RsaStatus::kOk) {
-    ThrowOpenSslFailure(info.Env(), "RSA encryption");
-  }
+  if (status != RsaStatus::kOk) ThrowOpenSslFailure(info.Env(), "RSA encryption");
   return Napi::Number::New(info.Env(), static_cast<double>(key.size()));
 }
 
