@@ -2,7 +2,7 @@
  * The flags every command that talks to an atServer shares, and the AtClient they describe:
  * `--atsign`, `--keys FILE`, `--root host:port`, `--ca FILE`, `--namespace`, `--debug`.
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { AtClient } from '../client/index.js';
 import { DEFAULT_ROOT } from '../net/index.js';
 import { normalizeAtSign } from '../protocol/index.js';
@@ -57,15 +57,4 @@ export async function withClient<T>(flags: ClientFlags, body: (client: AtClient)
   } finally {
     await client.close();
   }
-}
-
-/** Parses an integer flag value, naming the flag in the error. */
-export function integerFlag(name: string, minimum = 0): (value: string) => number {
-  return (value: string) => {
-    const number = Number(value);
-    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(number) || number < minimum) {
-      throw new InvalidArgumentError(`${name} must be an integer >= ${minimum}`);
-    }
-    return number;
-  };
 }

@@ -8,8 +8,8 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import type { CliCommandModule } from './command-module.js';
+import { integerFlag } from './flag-values.js';
 import { startPlatform, type Platform } from '../server/atserver/platform.js';
 import { tuneMallocForServer } from '../server/process-memory.js';
 import { writeFileAtomic } from '../server/storage/file-io.js';
@@ -22,18 +22,6 @@ interface ServerCommandOptions {
   readonly redis?: string;
   readonly host?: string;
   readonly maxConnections?: number;
-}
-
-function port(value: string): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < 0 || number > 65535) throw new InvalidArgumentError('must be a TCP port (0-65535)');
-  return number;
-}
-
-function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < 1 || !Number.isSafeInteger(number)) throw new InvalidArgumentError('must be a whole number of at least 1');
-  return number;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -91,12 +79,12 @@ export const serverCommand: CliCommandModule = {
       .command('server')
       .description('run the embedded @platform: an atDirectory and an atServer per atSign')
       .requiredOption('--data-dir <dir>', 'where keys, certificates and data live')
-      .option('--root-port <port>', 'atDirectory port (default: the last one used, else any free port)', port)
+      .option('--root-port <port>', 'atDirectory port (default: the last one used, else any free port)', integerFlag('--root-port', 0, 65535))
       .option('--atsign <atSign>', 'host this atSign (created on first use; repeatable)', collect, [])
       .option('--demo', 'host the upstream demo atSigns (@alice🛠, @bob🛠, …) with their demo keys')
       .option('--redis <url>', 'keep directory records in this Redis instead of in-process')
       .option('--host <host>', 'host name announced in the directory and certificate', 'localhost')
-      .option('--max-connections <n>', 'inbound connections each atSign accepts at once (default 200, as the reference; AT0012 beyond)', positiveInteger)
+      .option('--max-connections <n>', 'inbound connections each atSign accepts at once (default 200, as the reference; AT0012 beyond)', integerFlag('--max-connections', 1))
       .action(async (options: ServerCommandOptions) => {
         try {
           await runServer(options);

@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import type { ReceivedNotification } from '../../client/index.js';
-import { integerFlag, withClient, withClientOptions, type ClientFlags } from '../client-options.js';
+import { withClient, withClientOptions, type ClientFlags } from '../client-options.js';
+import { integerFlag } from '../flag-values.js';
 import type { CliCommandModule } from '../command-module.js';
 import { runAction } from '../run-action.js';
 import { untilInterrupted } from '../signals.js';

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import type { NotifyParams } from '../../client/index.js';
 import type { NotificationPriority } from '../../protocol/index.js';
-import { integerFlag, withClient, withClientOptions, type ClientFlags } from '../client-options.js';
+import { withClient, withClientOptions, type ClientFlags } from '../client-options.js';
+import { integerFlag } from '../flag-values.js';
 import type { CliCommandModule } from '../command-module.js';
 import { CliUsageError, runAction } from '../run-action.js';
 

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { buffer } from 'node:stream/consumers';
 import type { Command } from 'commander';
 import type { AtValueData } from '../../client/index.js';
-import { integerFlag, withClient, withClientOptions, type ClientFlags } from '../client-options.js';
+import { withClient, withClientOptions, type ClientFlags } from '../client-options.js';
+import { integerFlag } from '../flag-values.js';
 import type { CliCommandModule } from '../command-module.js';
 import { CliUsageError, runAction } from '../run-action.js';
 
