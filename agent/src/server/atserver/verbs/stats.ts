@@ -75,7 +75,7 @@ function latestEntries(server: AtSignServerContext, regex: RegExp | undefined): 
   return JSON.stringify(entries);
 }
 
-function statValue(id: number, server: AtSignServerContext, regex: RegExp | undefined): string {
+function statValue(id: number, server: AtSignServerContext, regex: RegExp | undefined, storageBytes: () => number): string {
   switch (id) {
     case 1:
       return String(server.connections.size);
@@ -85,7 +85,7 @@ function statValue(id: number, server: AtSignServerContext, regex: RegExp | unde
       return String(lastCommitId(server, regex));
     case 4:
     case 9:
-      return String(directoryBytes(server.dataDir));
+      return String(storageBytes());
     case 5:
       return JSON.stringify(server.stats.topAtSigns());
     case 6:
@@ -111,9 +111,12 @@ export const statsVerb: VerbHandler<'stats'> = {
   handle(command, { server }) {
     const regex = command.regex === undefined ? undefined : clientRegex(command.regex);
     const ids = command.statIds.length === 0 ? Object.keys(STAT_NAMES).map(Number) : command.statIds;
+    // Stats 4 and 9 report the same size: list and stat the data directory once per command.
+    let bytes: number | undefined;
+    const storageBytes = () => (bytes ??= directoryBytes(server.dataDir));
     const stats = ids
       .filter((id) => STAT_NAMES[id] !== undefined)
-      .map((id) => JSON.stringify({ id: String(id), name: STAT_NAMES[id], value: statValue(id, server, regex) }));
+      .map((id) => JSON.stringify({ id: String(id), name: STAT_NAMES[id], value: statValue(id, server, regex, storageBytes) }));
     return { kind: 'data', payload: `[${stats.join(', ')}]`, spaced: true };
   },
 };
