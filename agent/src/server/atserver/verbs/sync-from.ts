@@ -9,6 +9,7 @@ import { formatSyncEntries, type SyncEntry } from '../../../protocol/index.js';
 import type { CommitEntry } from '../../storage/index.js';
 import { toProtocolMetadata } from '../keys/stored-record.js';
 import { MANAGE_NAMESPACE } from '../apkam/enrollment-record.js';
+import { namespacesAllow } from '../apkam/namespace-access.js';
 import { clientRegex } from '../regex-cache.js';
 import type { AtSignServerContext } from '../server-context.js';
 import type { Session } from '../session.js';
@@ -32,7 +33,9 @@ function apkamFilter(server: AtSignServerContext, session: Session): ((key: stri
   const enrollment = server.apkam.enrollmentOf(session);
   if (enrollment === undefined) return () => false;
   if (enrollment.namespaces['*'] !== undefined || enrollment.namespaces[MANAGE_NAMESPACE] !== undefined) return undefined;
-  return (key) => !/\.[^.@:]+@[^@]*$/.test(key) || server.apkam.allows(session, key);
+  // The enrollment read above, not re-read per commit entry (Apkam.allows would).
+  const { namespaces } = enrollment;
+  return (key) => !/\.[^.@:]+@[^@]*$/.test(key) || namespacesAllow(namespaces, key, 'r');
 }
 
 const SCAN_CHUNK = 100;
