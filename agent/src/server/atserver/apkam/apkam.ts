@@ -4,7 +4,7 @@
  * within its namespaces).
  */
 import type { Clock } from '../clock.js';
-import { ResponseLevelError } from '../errors.js';
+import { ResponseLevelError, unauthorized } from '../errors.js';
 import type { OwnerKeyStore } from '../keys/owner-key-store.js';
 import type { Session } from '../session.js';
 import type { EnrollmentRecord, NamespaceAccess } from './enrollment-record.js';
@@ -42,6 +42,11 @@ export class Apkam {
   /** Whether the session may manage enrollments (otp, enroll): `__manage`, or no enrollment at all. */
   mayManage(session: Session): boolean {
     return session.enrollmentId === undefined || canManage(this.enrollmentOf(session));
+  }
+
+  /** AT0009 unless the session may manage enrollments. */
+  requireManage(session: Session): void {
+    if (!this.mayManage(session)) throw unauthorized(`Connection with enrollment ID ${session.enrollmentId} cannot manage enrollments`);
   }
 
   /** AT0009 unless the session may `access` `key` (unrestricted without an enrollment). */

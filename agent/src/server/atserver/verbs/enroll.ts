@@ -199,10 +199,7 @@ export const enrollVerb: VerbHandler<'enroll'> = {
     const { server, session } = context;
     if (command.operation === 'request') return request(command, context);
     if (!session.isOwner) throw authRequired();
-    const mine = command.operation === 'list' || command.operation === 'fetch';
-    if (!mine && !server.apkam.mayManage(session)) {
-      throw unauthorized(`Connection with enrollment ID ${session.enrollmentId} cannot manage enrollments`);
-    }
+    if (command.operation !== 'list' && command.operation !== 'fetch') server.apkam.requireManage(session);
     switch (command.operation) {
       case 'list':
         return list(command, context);

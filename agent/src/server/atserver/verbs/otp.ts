@@ -2,16 +2,13 @@
  * `otp:get[:ttl:<ms>]` and `otp:put:<passcode>[:ttl:<ms>]` (protocol.md §7.26): codes a new
  * device quotes in `enroll:request`. APKAM connections need `__manage` for them.
  */
-import { unauthorized } from '../errors.js';
 import { dataReply, type VerbHandler } from '../verb-handler.js';
 
 export const otpVerb: VerbHandler<'otp'> = {
   verb: 'otp',
   ownerOnly: true,
   handle(command, { server, session }) {
-    if (!server.apkam.mayManage(session)) {
-      throw unauthorized(`Connection with enrollment ID ${session.enrollmentId} cannot manage enrollments`);
-    }
+    server.apkam.requireManage(session);
     if (command.operation === 'put') {
       server.apkam.otps.putPasscode(command.otp ?? '', command.ttl);
       return dataReply('ok');
