@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import type { ServerReady } from '../agent/src/cli/server-command.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = path.join(ROOT, 'node_modules', '.cache', 'atagent-bench-dist');
@@ -75,13 +76,6 @@ export async function settledRss(pid: number): Promise<number> {
     if ((recent.length === 8 && Math.max(...recent) - Math.min(...recent) <= 256 * 1024) || Date.now() > deadline) return samples.at(-1) as number;
     await delay(250);
   }
-}
-
-export interface ServerReady {
-  readonly root: string;
-  readonly ca: string;
-  /** atSign → host:port */
-  readonly atSigns: Readonly<Record<string, string>>;
 }
 
 export interface CliServer {

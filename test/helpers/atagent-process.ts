@@ -6,6 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ServerReady } from '../../agent/src/cli/server-command.js';
 
 export const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(REPOSITORY, 'agent/src/cli/main.ts');
@@ -72,14 +73,7 @@ export function runAtagent(args: readonly string[], input = '', env?: NodeJS.Pro
   return startAtagent(args, env).finish(input);
 }
 
-/** What `atagent server` writes to `<data dir>/ready.json` once everything listens. */
-export interface ServerReady {
-  readonly root: string;
-  /** Path of the CA certificate. */
-  readonly ca: string;
-  /** atSign → host:port */
-  readonly atSigns: Readonly<Record<string, string>>;
-}
+export type { ServerReady };
 
 export interface StartedServer extends StartedCli {
   readonly ready: ServerReady;

@@ -28,9 +28,18 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export function writeReadyFile(platform: Platform): string {
+/** What `<data-dir>/ready.json` holds: scripts, tests and benchmarks read it. */
+export interface ServerReady {
+  readonly root: string;
+  /** Path of the CA certificate. */
+  readonly ca: string;
+  /** atSign → host:port */
+  readonly atSigns: Readonly<Record<string, string>>;
+}
+
+function writeReadyFile(platform: Platform): string {
   const file = path.join(platform.dataDir, 'ready.json');
-  const ready = { root: platform.root, ca: platform.caPath, atSigns: Object.fromEntries(platform.atSigns) };
+  const ready: ServerReady = { root: platform.root, ca: platform.caPath, atSigns: Object.fromEntries(platform.atSigns) };
   writeFileAtomic(file, `${JSON.stringify(ready, null, 2)}\n`, 0o644);
   return file;
 }
