@@ -19,12 +19,12 @@ import type { ServerReady } from '../agent/src/cli/server-command.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = path.join(ROOT, 'node_modules', '.cache', 'atagent-bench-dist');
-export const SERVER_UNIT = path.join(ROOT, 'systemd', 'atagent-server.service');
+const SERVER_UNIT = path.join(ROOT, 'systemd', 'atagent-server.service');
 
 let compiled = false;
 
 /** Compiles agent/src to plain JavaScript (type errors elsewhere do not stop the emit). */
-export function compileAgent(): string {
+function compileAgent(): string {
   if (compiled) return OUT;
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   try {
@@ -38,9 +38,9 @@ export function compileAgent(): string {
 }
 
 /** The `Environment=` assignments of the shipped systemd unit: the production process settings. */
-export function productionEnvironment(unitFile = SERVER_UNIT): Record<string, string> {
+export function productionEnvironment(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const line of fs.readFileSync(unitFile, 'utf8').split('\n')) {
+  for (const line of fs.readFileSync(SERVER_UNIT, 'utf8').split('\n')) {
     const match = /^Environment=([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
     if (match !== null) env[match[1] as string] = match[2] as string;
   }
@@ -57,7 +57,7 @@ function childEnvironment(env: Readonly<Record<string, string>>): NodeJS.Process
 }
 
 /** Resident set size of a process, in bytes. */
-export function rssOf(pid: number): number {
+function rssOf(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (match === null) throw new Error(`no VmRSS for process ${pid}`);
   return Number(match[1]) * 1024;
