@@ -14,7 +14,7 @@
  * pair per TLS record buffer, did not show in the same benchmark's llookup and notification
  * rates.
  */
-import { loadAddon } from '../crypto/addon.js';
+import { loadAddon, type NativeAddon } from '../crypto/addon.js';
 
 /** Allocations of this size and more get their own mmap. */
 export const SERVER_MALLOC_MMAP_THRESHOLD = 16 * 1024;
@@ -28,12 +28,11 @@ export type MallocTuningOutcome =
 
 export function tuneMallocForServer(env: NodeJS.ProcessEnv = process.env): MallocTuningOutcome {
   if (env['MALLOC_MMAP_THRESHOLD_'] !== undefined) return 'set by the environment';
-  let setThreshold: ((bytes: number) => boolean) | undefined;
+  let addon: NativeAddon;
   try {
-    const addon = loadAddon();
-    setThreshold = addon.setMallocMmapThreshold?.bind(addon);
+    addon = loadAddon();
   } catch {
     return 'unavailable';
   }
-  return setThreshold?.(SERVER_MALLOC_MMAP_THRESHOLD) === true ? 'applied' : 'unavailable';
+  return addon.setMallocMmapThreshold?.(SERVER_MALLOC_MMAP_THRESHOLD) === true ? 'applied' : 'unavailable';
 }
