@@ -126,7 +126,7 @@ function changeState(command: EnrollCommand, { server, session }: VerbContext): 
   const [enrollmentId, record] = target(command, server);
   const transition = TRANSITIONS[command.operation];
   if (transition === undefined) throw enrollmentError(`unknown enrollment operation ${command.operation}`);
-  if (record.approval.state === 'pending' && server.apkam.enrollments.isExpiredRequest(record)) {
+  if (server.apkam.enrollments.isExpiredRequest(record)) {
     throw new ResponseLevelError('AT0028', `enrollment_id: ${enrollmentId} is expired or invalid`);
   }
   if (!transition.from.includes(record.approval.state)) {
