@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import type { AtClient, Monitor, ReceivedNotification } from '../../client/index.js';
+import { expectData, llookupCommand, parseLookupAll, type LookupAllAnswer } from '../../protocol/index.js';
 import { abbreviate, type DemoOutput } from './demo-output.js';
 import { DEMO_DEVICE, DEMO_PHONE } from './demo-atsigns.js';
 import { filesContaining } from './plaintext-search.js';
@@ -52,19 +53,14 @@ function nextNotification(monitor: Monitor, key: string): Promise<ReceivedNotifi
   });
 }
 
-interface StoredRecord {
-  readonly data: string;
-  readonly metaData: Record<string, unknown>;
-}
+/** An `llookup:all` answer that holds a value. */
+type StoredRecord = Pick<LookupAllAnswer, 'metaData'> & { readonly data: string };
 
 /** `llookup:all:<key>` on the owner's own server, raw: what the server holds, as it holds it. */
 async function rawLookup(owner: AtClient, key: string): Promise<StoredRecord> {
-  const reply = await owner.executeRaw(`llookup:all:${key}`);
-  if (!reply.startsWith('data:')) throw new Error(`llookup:all:${key} answered ${abbreviate(reply, 80)}`);
-  const parsed = JSON.parse(reply.slice('data:'.length)) as { data?: unknown; metaData?: unknown };
-  if (typeof parsed.data !== 'string') throw new Error(`llookup:all:${key} holds no value`);
-  const metaData = typeof parsed.metaData === 'object' && parsed.metaData !== null ? (parsed.metaData as Record<string, unknown>) : {};
-  return { data: parsed.data, metaData };
+  const answer = parseLookupAll(expectData(await owner.executeRaw(llookupCommand(key, { operation: 'all' }))));
+  if (answer.data === null) throw new Error(`llookup:all:${key} holds no value`);
+  return { data: answer.data, metaData: answer.metaData };
 }
 
 /** Fails unless the stored record is ciphertext, not `plaintext`. */
@@ -73,15 +69,15 @@ function expectCiphertext(key: string, record: StoredRecord, plaintext: string):
   if (record.data.includes(plaintext) || decoded.includes(Buffer.from(plaintext, 'utf8'))) {
     throw new Error(`the server holds ${key} in plaintext`);
   }
-  if (record.metaData['isEncrypted'] !== true) throw new Error(`the server does not mark ${key} as encrypted`);
+  if (record.metaData.isEncrypted !== true) throw new Error(`the server does not mark ${key} as encrypted`);
 }
 
 function describeRecord(out: DemoOutput, key: string, record: StoredRecord): void {
   out.line(`llookup:all:${key}  (raw @protocol on ${DEMO_DEVICE}'s own atServer)`);
   out.line(`  data:         ${abbreviate(record.data)}  ← AES-256-CTR ciphertext, base64`);
   const meta = record.metaData;
-  const shown = ['isEncrypted', 'ivNonce', 'sharedKeyEnc', 'pubKeyCS']
-    .filter((name) => meta[name] !== undefined && meta[name] !== null)
+  const shown = (['isEncrypted', 'ivNonce', 'sharedKeyEnc', 'pubKeyCS'] as const)
+    .filter((name) => meta[name] !== undefined)
     .map((name) => `${name}:${abbreviate(String(meta[name]), 10)}`);
   out.line(`  metadata:     ${shown.join('  ')}`);
 }
