@@ -6,6 +6,7 @@
  * emoji are matched as UTF-16 surrogate pairs, so one emoji counts as two of the 55 atSign
  * characters, exactly as in Dart.
  */
+import { definedGroups } from './verb-grammar.js';
 
 export type KeyType =
   | 'reservedKey'
@@ -104,14 +105,6 @@ export interface KeyClassification {
 export interface ClassifyOptions {
   /** Require `.<namespace>` before the owner, as the SDKs do for user data. Default false. */
   readonly enforceNamespace?: boolean;
-}
-
-function definedGroups(match: RegExpExecArray): KeyMatchGroups {
-  const groups: Record<string, string> = {};
-  for (const [name, value] of Object.entries(match.groups ?? {})) {
-    if (value !== undefined) groups[name] = value;
-  }
-  return groups;
 }
 
 // Dart's RegexUtil.matchAll: the FIRST match must cover the whole key. This is not the same
