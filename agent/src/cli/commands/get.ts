@@ -1,13 +1,13 @@
 /** `atagent get <key>`: the decrypted value alone on stdout (bytes as they are for binary values). */
 import type { Command } from 'commander';
+import type { GetOptions } from '../../client/index.js';
 import { metadataToJson } from '../../protocol/index.js';
 import { withClient, withClientOptions, type ClientFlags } from '../client-options.js';
 import type { CliCommandModule } from '../command-module.js';
 import { runAction } from '../run-action.js';
 
-interface GetFlags extends ClientFlags {
+interface GetFlags extends ClientFlags, GetOptions {
   readonly meta?: boolean | undefined;
-  readonly bypassCache?: boolean | undefined;
 }
 
 async function get(key: string, flags: GetFlags): Promise<void> {

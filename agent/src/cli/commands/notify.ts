@@ -3,24 +3,18 @@
  * recipient) or `atagent notify --text <message> --to <atSign>`; prints the notification id.
  */
 import type { Command } from 'commander';
-import type { NotifyParams } from '../../client/index.js';
-import type { NotificationPriority } from '../../protocol/index.js';
+import type { NotifyParams, NotifyTextParams, PutOptions } from '../../client/index.js';
 import { withClient, withClientOptions, type ClientFlags } from '../client-options.js';
 import { integerFlag } from '../flag-values.js';
 import type { CliCommandModule } from '../command-module.js';
 import { CliUsageError, runAction } from '../run-action.js';
 
-interface NotifyFlags extends ClientFlags {
+interface NotifyFlags extends ClientFlags, Pick<NotifyTextParams, 'id' | 'ttln' | 'priority' | 'notifier'>, Pick<PutOptions, 'ttr'> {
   readonly text?: string | undefined;
   readonly to?: string | undefined;
   readonly delete?: boolean | undefined;
   readonly encrypt: boolean;
-  readonly id?: string | undefined;
-  readonly ttln?: number | undefined;
-  readonly ttr?: number | undefined;
-  readonly priority?: NotificationPriority | undefined;
   readonly latest?: number | undefined;
-  readonly notifier?: string | undefined;
 }
 
 function params(key: string | undefined, value: string | undefined, flags: NotifyFlags): NotifyParams {

@@ -2,19 +2,15 @@
 import { readFile } from 'node:fs/promises';
 import { buffer } from 'node:stream/consumers';
 import type { Command } from 'commander';
-import type { AtValueData } from '../../client/index.js';
+import type { AtValueData, PutOptions } from '../../client/index.js';
 import { withClient, withClientOptions, type ClientFlags } from '../client-options.js';
 import { integerFlag } from '../flag-values.js';
 import type { CliCommandModule } from '../command-module.js';
 import { CliUsageError, runAction } from '../run-action.js';
 
-interface PutFlags extends ClientFlags {
+interface PutFlags extends ClientFlags, PutOptions {
   readonly file?: string | undefined;
   readonly binary?: boolean | undefined;
-  readonly ttl?: number | undefined;
-  readonly ttb?: number | undefined;
-  readonly ttr?: number | undefined;
-  readonly ccd?: boolean | undefined;
 }
 
 async function valueFrom(value: string | undefined, flags: PutFlags): Promise<AtValueData> {

@@ -1,14 +1,11 @@
 /** `atagent scan [regex]`: one key per line. */
 import type { Command } from 'commander';
+import type { GetAtKeysOptions } from '../../client/index.js';
 import { withClient, withClientOptions, type ClientFlags } from '../client-options.js';
 import type { CliCommandModule } from '../command-module.js';
 import { runAction } from '../run-action.js';
 
-interface ScanFlags extends ClientFlags {
-  readonly sharedBy?: string | undefined;
-  readonly sharedWith?: string | undefined;
-  readonly showHidden?: boolean | undefined;
-}
+type ScanFlags = ClientFlags & Omit<GetAtKeysOptions, 'regex'>;
 
 async function scan(regex: string | undefined, flags: ScanFlags): Promise<void> {
   await withClient(flags, async (client) => {
