@@ -2,13 +2,12 @@
  * How `atagent demo` talks: numbered steps, each with a few indented lines, on stdout. A step
  * that fails becomes a DemoStepError naming it, so the one-line error says where it broke.
  */
-export class DemoStepError extends Error {
-  readonly step: string;
+import { describeError } from '../run-action.js';
 
+class DemoStepError extends Error {
   constructor(step: string, cause: unknown) {
-    super(`demo step '${step}' failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`demo step '${step}' failed: ${describeError(cause)}`, { cause });
     this.name = 'DemoStepError';
-    this.step = step;
   }
 }
 
