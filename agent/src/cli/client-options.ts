@@ -43,7 +43,7 @@ export function atSignOf(flags: ClientFlags): string {
 }
 
 /** Connects and authenticates the client the flags describe. */
-export async function openClient(flags: ClientFlags): Promise<AtClient> {
+async function openClient(flags: ClientFlags): Promise<AtClient> {
   const atSign = atSignOf(flags);
   // AtClient itself falls back to the default keys file and the system CAs.
   return AtClient.create(atSign, flags.namespace, { root: flags.root, keysFile: flags.keys, ca: flags.ca });

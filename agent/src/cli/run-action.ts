@@ -3,7 +3,7 @@
  * non-zero exit code. Stack traces only with `--debug`: a user of a device CLI needs the
  * reason, not our call graph.
  */
-export interface DebugOption {
+interface DebugOption {
   readonly debug?: boolean | undefined;
 }
 

@@ -17,7 +17,7 @@ interface MonitorFlags extends ClientFlags {
 }
 
 /** The JSON line for a notification: what arrived, decrypted, and whether that worked. */
-export function notificationJsonLine(notification: ReceivedNotification): string {
+function notificationJsonLine(notification: ReceivedNotification): string {
   return JSON.stringify({
     id: notification.id,
     from: notification.from,

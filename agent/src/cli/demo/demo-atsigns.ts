@@ -11,9 +11,9 @@ import type { DemoOutput } from './demo-output.js';
 
 export const DEMO_DEVICE = '@device';
 export const DEMO_PHONE = '@phone';
-export const DEMO_ATSIGNS = [DEMO_DEVICE, DEMO_PHONE] as const;
+const DEMO_ATSIGNS = [DEMO_DEVICE, DEMO_PHONE] as const;
 
-export function demoKeysPath(dataDir: string, atSign: string): string {
+function demoKeysPath(dataDir: string, atSign: string): string {
   return join(dataDir, 'keys', `${atSign}_key.atKeys`);
 }
 
