@@ -17,7 +17,7 @@ import type { Command } from 'commander';
 import { AtClient } from '../client/index.js';
 import { silentLogger, startPlatform, type AtServerLogger, type Platform } from '../server/index.js';
 import type { CliCommandModule } from './command-module.js';
-import { DEMO_DEVICE, DEMO_PHONE, onboardDemoAtSigns, registerDemoAtSigns } from './demo/demo-atsigns.js';
+import { DEMO_DEVICE, DEMO_PHONE, demoKeysPath, onboardDemoAtSigns, registerDemoAtSigns } from './demo/demo-atsigns.js';
 import { DemoOutput } from './demo/demo-output.js';
 import { DEMO_NAMESPACE, runDemoScenario } from './demo/demo-scenario.js';
 import { runAction } from './run-action.js';
@@ -95,10 +95,8 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       return resources.platform;
     });
     const secrets = await out.step(`register ${DEMO_DEVICE} and ${DEMO_PHONE}`, () => registerDemoAtSigns(platform, out));
-    const keysFiles = await out.step('onboard both with their CRAM secrets (CRAM → PKAM, .atKeys written)', () =>
-      onboardDemoAtSigns(platform, dataDir, secrets, out),
-    );
-    const keysOf = (atSign: string) => keysFiles.get(atSign) ?? '';
+    await out.step('onboard both with their CRAM secrets (CRAM → PKAM, .atKeys written)', () => onboardDemoAtSigns(platform, dataDir, secrets, out));
+    const keysOf = (atSign: string) => demoKeysPath(dataDir, atSign);
 
     const [device, phone] = await out.step('connect both as AtClients, authenticating with PKAM', async () => {
       const connect = async (atSign: string) => {

@@ -13,7 +13,7 @@ export const DEMO_DEVICE = '@device';
 export const DEMO_PHONE = '@phone';
 const DEMO_ATSIGNS = [DEMO_DEVICE, DEMO_PHONE] as const;
 
-function demoKeysPath(dataDir: string, atSign: string): string {
+export function demoKeysPath(dataDir: string, atSign: string): string {
   return join(dataDir, 'keys', `${atSign}_key.atKeys`);
 }
 
@@ -29,13 +29,11 @@ export async function registerDemoAtSigns(platform: Platform, out: DemoOutput): 
   return secrets;
 }
 
-/** Onboards each demo atSign that has a CRAM secret; returns atSign → `.atKeys` file. */
-export async function onboardDemoAtSigns(platform: Platform, dataDir: string, secrets: ReadonlyMap<string, string>, out: DemoOutput): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
+/** Onboards each demo atSign that has a CRAM secret, writing its keys to `demoKeysPath`. */
+export async function onboardDemoAtSigns(platform: Platform, dataDir: string, secrets: ReadonlyMap<string, string>, out: DemoOutput): Promise<void> {
   await Promise.all(
     DEMO_ATSIGNS.map(async (atSign) => {
       const keysPath = demoKeysPath(dataDir, atSign);
-      files.set(atSign, keysPath);
       const cramSecret = secrets.get(atSign);
       if (cramSecret === undefined) {
         if (!existsSync(keysPath)) {
@@ -49,7 +47,6 @@ export async function onboardDemoAtSigns(platform: Platform, dataDir: string, se
   for (const atSign of DEMO_ATSIGNS) {
     const origin = secrets.has(atSign) ? 'PKAM and encryption keys made, PKAM login proven, public key published, CRAM disabled' : 'onboarded in an earlier run';
     out.line(`${atSign}: ${origin}`);
-    out.line(`${' '.repeat(atSign.length)}  keys: ${files.get(atSign) ?? ''} (mode 600)`);
+    out.line(`${' '.repeat(atSign.length)}  keys: ${demoKeysPath(dataDir, atSign)} (mode 600)`);
   }
-  return files;
 }
