@@ -45,9 +45,8 @@ function mergeOptions(notification: StoredNotification): MetadataOptions {
   return options;
 }
 
-/** Applies a received notification to the cache (call cacheKeyFor first to refuse bad names). */
-export function applyToCache(notification: StoredNotification, keys: OwnerKeyStore, now: number): void {
-  const name = cacheKeyFor(notification);
+/** Applies a received notification to the cache on `name`, what cacheKeyFor gave for it. */
+export function applyToCache(notification: StoredNotification, name: string | undefined, keys: OwnerKeyStore, now: number): void {
   if (name === undefined) return;
   const write = { origin: 'notification' as const };
   const existing = keys.get(name);

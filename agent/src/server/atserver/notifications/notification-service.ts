@@ -122,10 +122,10 @@ export class NotificationService {
     const notification = incomingNotification(command, sender, this.atSign, this.#stamps.next(), this.settings.defaultTtlMs);
     // Refuse a bad cached name before anything is stored: the sender will not retry forever
     // for nothing, and monitors see nothing that did not happen.
-    cacheKeyFor(notification);
+    const cacheKey = cacheKeyFor(notification);
     const stored = this.records.put(notification);
     this.monitors.deliver(stored);
-    applyToCache(stored, this.#server.keys, this.#server.tuning.clock.now());
+    applyToCache(stored, cacheKey, this.#server.keys, this.#server.tuning.clock.now());
   }
 
   /**
