@@ -24,7 +24,7 @@ import { NotificationStamps } from './notification-stamps.js';
 import { newNotification, outgoingFromNotify, outgoingFromNotifyAll, type OutgoingNotification } from './outgoing-notifications.js';
 import { SendQueue } from './send-queue.js';
 import { StatsNotifier } from './stats-notifier.js';
-import { isExpired, reportedStatus, type NotificationStatus, type StoredNotification } from './stored-notification.js';
+import { isExpired, isSentTo, type StoredNotification } from './stored-notification.js';
 
 export class NotificationService {
   readonly atSign: string;
@@ -142,13 +142,6 @@ export class NotificationService {
     return stored;
   }
 
-  /** `notify:status`: the status, `expired` past the lifetime; null for an unknown id. */
-  status(id: string, visibleTo?: (notification: StoredNotification) => boolean): NotificationStatus | null {
-    const notification = this.records.get(id);
-    if (notification === undefined || (visibleTo !== undefined && !visibleTo(notification))) return null;
-    return reportedStatus(notification, this.#server.tuning.clock.now());
-  }
-
   /** `notify:list` for the owner (received) or a pol-authenticated @bob (what we sent to @bob). */
   list(
     command: NotifyListCommand,
@@ -160,7 +153,7 @@ export class NotificationService {
     const wanted =
       viewer.kind === 'owner'
         ? (notification: StoredNotification) => notification.type === 'received'
-        : (notification: StoredNotification) => notification.type === 'sent' && notification.toAtSign === viewer.atSign;
+        : (notification: StoredNotification) => isSentTo(notification, viewer.atSign);
     return this.records
       .list((notification) => wanted(notification) && !isExpired(notification, now) && filter(notification) && readable(notification))
       .sort((a, b) => a.notificationDateTime - b.notificationDateTime);

@@ -72,6 +72,11 @@ export function reportedStatus(notification: StoredNotification, now: number): N
   return isExpired(notification, now) ? 'expired' : notification.status;
 }
 
+/** Whether a pol-authenticated `atSign` may see a notification: one this server sent to it. */
+export function isSentTo(notification: StoredNotification, atSign: string): boolean {
+  return notification.type === 'sent' && notification.toAtSign === atSign;
+}
+
 const LOWER_PRIORITY: Readonly<Record<NotificationPriority, NotificationPriority>> = { high: 'medium', medium: 'low', low: 'low' };
 
 /** One step down, as the reference lowers a notification's priority after a failed attempt. */
