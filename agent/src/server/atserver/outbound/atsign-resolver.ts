@@ -3,25 +3,22 @@
  * platform answers from its directory registry directly (in-process map or Redis): the same
  * records its atDirectory serves, without a TLS round trip per lookup.
  */
+import { parseRootAnswer, type SecondaryAddress } from '../../../protocol/index.js';
 import { registryKey, type DirectoryRegistry } from '../../directory/index.js';
-
-export interface ServerAddress {
-  readonly host: string;
-  readonly port: number;
-}
 
 export interface AtSignResolver {
   /** The atServer address of `atSign` (normalised, with `@`), or null when unknown. */
-  resolve(atSign: string): Promise<ServerAddress | null>;
+  resolve(atSign: string): Promise<SecondaryAddress | null>;
 }
 
-/** Splits a `host:port` record on its last `:`; null for anything else. */
-export function parseServerAddress(record: string | null): ServerAddress | null {
+/** A registry record read as a client reads the atDirectory's answer; null when unusable. */
+function parseRecord(record: string | null): SecondaryAddress | null {
   if (record === null) return null;
-  const colon = record.lastIndexOf(':');
-  const port = Number(record.slice(colon + 1));
-  if (colon <= 0 || !Number.isInteger(port) || port < 1 || port > 65535) return null;
-  return { host: record.slice(0, colon), port };
+  try {
+    return parseRootAnswer(record);
+  } catch {
+    return null;
+  }
 }
 
 export function registryResolver(registry: DirectoryRegistry): AtSignResolver {
@@ -33,7 +30,7 @@ export function registryResolver(registry: DirectoryRegistry): AtSignResolver {
       } catch {
         return null;
       }
-      return parseServerAddress(await registry.lookup(key));
+      return parseRecord(await registry.lookup(key));
     },
   };
 }

@@ -9,12 +9,11 @@
  */
 import tls from 'node:tls';
 import { isIP } from 'node:net';
-import { parseResponse, stripPrompt, type AtResponse } from '../../../protocol/index.js';
+import { parseResponse, stripPrompt, type AtResponse, type SecondaryAddress } from '../../../protocol/index.js';
 import { AtServerVerbError } from '../errors.js';
-import type { ServerAddress } from './atsign-resolver.js';
 
 export interface OutboundConnectOptions {
-  readonly address: ServerAddress;
+  readonly address: SecondaryAddress;
   /** Trusted CAs and this server's certificate (presented as client certificate): outbound-tls.ts. */
   readonly secureContext: tls.SecureContext;
   readonly connectTimeoutMs: number;
