@@ -42,8 +42,9 @@ export class NotificationRecords {
     return this.#store.delete(id);
   }
 
+  /** The notifications `filter` takes, oldest first (the order every listing and replay needs). */
   list(filter?: (notification: StoredNotification) => boolean): StoredNotification[] {
-    return this.#store.list(filter);
+    return this.#store.list(filter).sort((a, b) => a.notificationDateTime - b.notificationDateTime);
   }
 
   /** Deletes every notification expired before `now`; returns how many. */

@@ -154,9 +154,7 @@ export class NotificationService {
       viewer.kind === 'owner'
         ? (notification: StoredNotification) => notification.type === 'received'
         : (notification: StoredNotification) => isSentTo(notification, viewer.atSign);
-    return this.records
-      .list((notification) => wanted(notification) && !isExpired(notification, now) && filter(notification) && readable(notification))
-      .sort((a, b) => a.notificationDateTime - b.notificationDateTime);
+    return this.records.list((notification) => wanted(notification) && !isExpired(notification, now) && filter(notification) && readable(notification));
   }
 
   /** `notify:remove`: forgets a notification (and stops sending it). */
@@ -180,9 +178,7 @@ export class NotificationService {
     this.monitors.subscribe(connection, filter, (subscription) => {
       if (since === undefined) return [];
       const now = this.#server.tuning.clock.now();
-      return this.records
-        .list((notification) => notification.notificationDateTime > since && !isExpired(notification, now) && subscription.wants(notification))
-        .sort((a, b) => a.notificationDateTime - b.notificationDateTime);
+      return this.records.list((notification) => notification.notificationDateTime > since && !isExpired(notification, now) && subscription.wants(notification));
     });
   }
 
@@ -208,14 +204,12 @@ export class NotificationService {
 
   #requeueUndelivered(): void {
     const now = this.#server.tuning.clock.now();
-    const undelivered = this.records
-      .list(
-        (notification) =>
-          notification.type === 'sent' &&
-          (notification.status === 'queued' || (notification.status === 'errored' && notification.retryCount < this.settings.maxRetries)) &&
-          !isExpired(notification, now),
-      )
-      .sort((a, b) => a.notificationDateTime - b.notificationDateTime);
+    const undelivered = this.records.list(
+      (notification) =>
+        notification.type === 'sent' &&
+        (notification.status === 'queued' || (notification.status === 'errored' && notification.retryCount < this.settings.maxRetries)) &&
+        !isExpired(notification, now),
+    );
     for (const notification of undelivered) this.sender.enqueue(notification);
   }
 }
