@@ -17,7 +17,7 @@ const SHARED_KEY = /^(@[^:@\s]+):([^@]+)(@[^:@\s]+)$/;
 export interface AutoNotifierOptions {
   readonly atSign: string;
   readonly events: KeyEvents;
-  readonly defaultTtlMs: () => number;
+  readonly defaultTtlMs: number;
   readonly send: (notification: OutgoingNotification) => void;
 }
 
@@ -52,7 +52,7 @@ export class AutoNotifier {
 
   constructor(options: AutoNotifierOptions) {
     this.#unsubscribe = options.events.on((change) => {
-      const notification = autoNotification(change, options.atSign, options.defaultTtlMs());
+      const notification = autoNotification(change, options.atSign, options.defaultTtlMs);
       if (notification !== undefined) options.send(notification);
     });
   }

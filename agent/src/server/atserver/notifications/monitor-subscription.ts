@@ -38,7 +38,7 @@ type Waiting = string | StoredNotification;
 
 export class MonitorSubscription {
   readonly connection: ConnectionHandle;
-  readonly filter: MonitorFilter;
+  readonly #filter: MonitorFilter;
   readonly #context: SubscriptionContext;
   #waiting: Waiting[] | undefined;
   #head = 0;
@@ -47,15 +47,15 @@ export class MonitorSubscription {
 
   constructor(connection: ConnectionHandle, filter: MonitorFilter, context: SubscriptionContext) {
     this.connection = connection;
-    this.filter = filter;
+    this.#filter = filter;
     this.#context = context;
   }
 
   /** Whether this monitor shows a stored notification (type, namespaces, then regex on key or sender). */
   wants(notification: StoredNotification): boolean {
-    if (notification.type === 'self' ? !this.filter.selfNotifications : notification.type !== 'received') return false;
-    if (this.filter.readable !== undefined && !this.filter.readable(notification.notification)) return false;
-    return matchesRegex(notification, this.filter.regex);
+    if (notification.type === 'self' ? !this.#filter.selfNotifications : notification.type !== 'received') return false;
+    if (this.#filter.readable !== undefined && !this.#filter.readable(notification.notification)) return false;
+    return matchesRegex(notification, this.#filter.regex);
   }
 
   /** Queues stored notifications to replay, ahead of anything live that follows. */

@@ -75,7 +75,7 @@ export class NotificationService {
       this.#autoNotifier = new AutoNotifier({
         atSign: this.atSign,
         events: server.events,
-        defaultTtlMs: () => this.settings.defaultTtlMs,
+        defaultTtlMs: this.settings.defaultTtlMs,
         send: (notification) => {
           if (!this.#closed) this.send(notification);
         },

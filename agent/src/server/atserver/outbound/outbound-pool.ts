@@ -27,7 +27,7 @@ export interface OutboundPoolOptions {
   readonly resolver: AtSignResolver;
   /** This server's certificate and key (presented to remote servers) and the platform's CA. */
   readonly tls: OutboundTlsMaterial;
-  readonly limits: Pick<AtServerLimits, 'outboundMaxConnections' | 'outboundIdleMs' | 'outboundReadTimeoutMs' | 'outboundConnectTimeoutMs'>;
+  readonly limits: Pick<AtServerLimits, 'outboundMaxConnections' | 'outboundIdleMs' | 'outboundConnectTimeoutMs'>;
   readonly handshake: () => HandshakeParties;
   readonly afterConnect?: (connection: OutboundConnection) => Promise<void>;
   readonly logger: AtServerLogger;
