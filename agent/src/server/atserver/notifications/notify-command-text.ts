@@ -10,9 +10,9 @@
  * true); priority, strategy, latestN, dataSignature, encoding and isBinary stay with the sender.
  * `ttln` is the lifetime LEFT, so the copy on the recipient's server expires when ours does.
  */
-import type { NotificationMetadata, StoredNotification } from './stored-notification.js';
+import { METADATA_STRING_FIELDS, type NotificationMetadata, type StoredNotification } from './stored-notification.js';
 
-const STRING_FIELDS = ['sharedKeyEnc', 'pubKeyCS', 'encKeyName', 'encAlgo', 'ivNonce', 'skeEncKeyName', 'skeEncAlgo'] as const;
+const FORWARDED_STRING_FIELDS = METADATA_STRING_FIELDS.filter((field) => field !== 'dataSignature');
 
 // What the notify grammar lets through in a metadata value; anything else would shift the
 // fields after it on the recipient's side.
@@ -26,7 +26,7 @@ function metadataText(metadata: NotificationMetadata): string {
   if (metadata.ttb !== undefined) text += `:ttb:${metadata.ttb}`;
   if (metadata.ttr !== undefined) text += `:ttr:${metadata.ttr}:ccd:${metadata.ccd === true}`;
   text += `:isEncrypted:${metadata.isEncrypted === true}`;
-  for (const field of STRING_FIELDS) {
+  for (const field of FORWARDED_STRING_FIELDS) {
     const value = metadata[field];
     if (value !== undefined && OPTION_VALUE.test(value)) text += `:${field}:${value}`;
   }

@@ -19,7 +19,7 @@ import {
 import { invalidSyntax, unauthorized } from '../errors.js';
 import { validateMetadataOptions } from '../keys/metadata-merge.js';
 import type { StoredMetadata } from '../keys/stored-record.js';
-import type { NotificationMetadata, StoredNotification } from './stored-notification.js';
+import { METADATA_STRING_FIELDS, type NotificationMetadata, type StoredNotification } from './stored-notification.js';
 
 export const SERVER_NOTIFIER = 'system';
 
@@ -68,8 +68,6 @@ export function newNotification(input: OutgoingNotification, me: string, created
   };
 }
 
-const STRING_FIELDS = ['dataSignature', 'sharedKeyEnc', 'pubKeyCS', 'encKeyName', 'encAlgo', 'ivNonce', 'skeEncKeyName', 'skeEncAlgo'] as const;
-
 /** The notification metadata of command options; `isEncrypted` falls back to `defaultEncrypted`. */
 export function metadataFromOptions(options: MetadataOptions | StoredMetadata, defaultEncrypted: boolean): NotificationMetadata {
   const metadata: Record<string, unknown> = {};
@@ -80,7 +78,7 @@ export function metadataFromOptions(options: MetadataOptions | StoredMetadata, d
     metadata['ccd'] = options.ccd ?? false;
   }
   metadata['isEncrypted'] = options.isEncrypted ?? defaultEncrypted;
-  for (const field of STRING_FIELDS) {
+  for (const field of METADATA_STRING_FIELDS) {
     const value = options[field];
     if (value !== undefined) metadata[field] = value;
   }

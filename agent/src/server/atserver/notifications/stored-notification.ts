@@ -32,6 +32,9 @@ export interface NotificationMetadata {
   readonly expiresAt?: number;
 }
 
+/** The string fields of NotificationMetadata, in the order a forwarded `notify` writes them. */
+export const METADATA_STRING_FIELDS = ['dataSignature', 'sharedKeyEnc', 'pubKeyCS', 'encKeyName', 'encAlgo', 'ivNonce', 'skeEncKeyName', 'skeEncAlgo'] as const;
+
 export interface StoredNotification {
   readonly id: string;
   readonly fromAtSign: string;
