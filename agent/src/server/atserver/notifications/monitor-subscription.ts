@@ -17,7 +17,7 @@ import { monitorLine } from './notification-views.js';
 import { isExpired, matchesRegex, type StoredNotification } from './stored-notification.js';
 
 /** Output the socket may hold before lines wait in the subscription instead. */
-export const HIGH_WATER_BYTES = 64 * 1024;
+const HIGH_WATER_BYTES = 64 * 1024;
 
 export interface MonitorFilter {
   readonly regex: RegExp;

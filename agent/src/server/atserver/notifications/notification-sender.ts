@@ -37,7 +37,7 @@ export interface NotificationSenderOptions {
 }
 
 /** The first attempt is not a retry: send as soon as the processor gets to it. */
-export function queueEntry(notification: StoredNotification, now: number, readyAt = now): QueuedNotification {
+function queueEntry(notification: StoredNotification, now: number, readyAt = now): QueuedNotification {
   return {
     id: notification.id,
     createdAt: notification.notificationDateTime,

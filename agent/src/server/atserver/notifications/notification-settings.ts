@@ -33,7 +33,7 @@ export interface NotificationSettings {
   readonly monitorBacklogBytes: number;
 }
 
-export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
+const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
   autoNotify: true,
   maxRetries: 30,
   quarantineMs: 10_000,

@@ -18,7 +18,7 @@ function protocolMetadata(notification: StoredNotification): Metadata {
 }
 
 /** The protocol model of a stored notification (what monitors and notify:list show). */
-export function toAtNotification(notification: StoredNotification): AtNotification {
+function toAtNotification(notification: StoredNotification): AtNotification {
   return {
     id: notification.id,
     from: notification.fromAtSign,

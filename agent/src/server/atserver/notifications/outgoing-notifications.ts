@@ -91,7 +91,7 @@ export function notificationLifetime(ttln: number | undefined, defaultTtlMs: num
 }
 
 /** The sender a command names (its key's owner, or me when it names none), checked to be me. */
-export function checkSender(sharedBy: string | undefined, me: string): void {
+function checkSender(sharedBy: string | undefined, me: string): void {
   if (sharedBy === undefined) return;
   let sender: string;
   try {

@@ -88,7 +88,7 @@ export function lowerPriority(priority: NotificationPriority): NotificationPrior
 }
 
 /** The sender atSign without `@`: monitor and notify:list regexes are tried against it too. */
-export function senderName(notification: Pick<StoredNotification, 'fromAtSign'>): string {
+function senderName(notification: Pick<StoredNotification, 'fromAtSign'>): string {
   return notification.fromAtSign.replaceAll('@', '');
 }
 
