@@ -157,12 +157,10 @@ export class NotificationService {
     return this.records.list((notification) => wanted(notification) && !isExpired(notification, now) && filter(notification) && readable(notification));
   }
 
-  /** `notify:remove`: forgets a notification (and stops sending it). */
-  remove(id: string): void {
-    const notification = this.records.get(id);
-    if (notification === undefined) return;
-    if (notification.type === 'sent') this.queue.remove(notification.toAtSign, id);
-    this.records.delete(id);
+  /** `notify:remove`: forgets a stored notification (and stops sending it). */
+  remove(notification: StoredNotification): void {
+    if (notification.type === 'sent') this.queue.remove(notification.toAtSign, notification.id);
+    this.records.delete(notification.id);
   }
 
   /**

@@ -14,8 +14,10 @@ export const notifyRemoveVerb: VerbHandler<'notify:remove'> = {
     if (command.id.trim() === '') throw illegalArgument('notify:remove needs a notification id');
     const notifications = server.module(NOTIFICATIONS);
     const stored = notifications.records.get(command.id);
-    if (stored !== undefined) server.apkam.requireAccess(session, stored.notification, 'rw');
-    notifications.remove(command.id);
+    if (stored !== undefined) {
+      server.apkam.requireAccess(session, stored.notification, 'rw');
+      notifications.remove(stored);
+    }
     return SUCCESS_REPLY;
   },
 };
