@@ -30,24 +30,24 @@ export class StatsNotifier {
   constructor(options: StatsNotifierOptions) {
     this.#options = options;
     if (options.intervalMs > 0) {
-      this.#timer = setInterval(() => this.send('update'), options.intervalMs);
+      this.#timer = setInterval(() => this.#send('update'), options.intervalMs);
       this.#timer.unref();
     }
     this.#unsubscribe = options.events.on((change) => this.#onChange(change));
-  }
-
-  /** Writes a stats notification to every monitor now. */
-  send(operation: 'update' | 'delete'): void {
-    const { monitors, atSign, clock } = this.#options;
-    if (monitors.size === 0) return;
-    const notification = { ...statsNotification(atSign, this.#options.lastCommitId(), clock.now()), operation };
-    monitors.broadcast(formatNotificationLine(notification));
   }
 
   close(): void {
     clearInterval(this.#timer);
     this.#unsubscribe();
     this.#pending = undefined;
+  }
+
+  /** Writes a stats notification to every monitor now. */
+  #send(operation: 'update' | 'delete'): void {
+    const { monitors, atSign, clock } = this.#options;
+    if (monitors.size === 0) return;
+    const notification = { ...statsNotification(atSign, this.#options.lastCommitId(), clock.now()), operation };
+    monitors.broadcast(formatNotificationLine(notification));
   }
 
   #onChange(change: KeyChange): void {
@@ -59,7 +59,7 @@ export class StatsNotifier {
     setImmediate(() => {
       const operation = this.#pending;
       this.#pending = undefined;
-      if (operation !== undefined) this.send(operation);
+      if (operation !== undefined) this.#send(operation);
     });
   }
 }
