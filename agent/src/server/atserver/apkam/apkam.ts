@@ -9,7 +9,7 @@ import type { OwnerKeyStore } from '../keys/owner-key-store.js';
 import type { Session } from '../session.js';
 import type { EnrollmentRecord, NamespaceAccess } from './enrollment-record.js';
 import { EnrollmentStore } from './enrollment-store.js';
-import { canManage, namespacesAllow, requireKeyAccess } from './namespace-access.js';
+import { canManage, namespacesAllow } from './namespace-access.js';
 import { OtpStore } from './otp-store.js';
 
 export class Apkam {
@@ -51,8 +51,9 @@ export class Apkam {
 
   /** AT0009 unless the session may `access` `key` (unrestricted without an enrollment). */
   requireAccess(session: Session, key: string, access: NamespaceAccess): void {
-    if (session.enrollmentId === undefined) return;
-    requireKeyAccess(session, this.enrollmentOf(session), key, access);
+    if (this.allows(session, key, access)) return;
+    const verb = access === 'rw' ? 'update' : 'read';
+    throw unauthorized(`Connection with enrollment ID ${session.enrollmentId} is not authorized to ${verb} key: ${key}`);
   }
 
   /** Whether the session may see `key` (scan, sync). */

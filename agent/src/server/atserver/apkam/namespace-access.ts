@@ -7,8 +7,6 @@
  * The notification verbs use the same check (`Apkam.allows`).
  */
 import { classifyKey, parseAtKey } from '../../../protocol/index.js';
-import { unauthorized } from '../errors.js';
-import type { Session } from '../session.js';
 import { MANAGE_NAMESPACE, type EnrollmentRecord, type NamespaceAccess } from './enrollment-record.js';
 
 function entityOf(key: string): string | undefined {
@@ -30,14 +28,6 @@ export function namespacesAllow(granted: Readonly<Record<string, NamespaceAccess
     if (namespace === '*' || dotted.endsWith(`.${namespace}`)) return true;
   }
   return false;
-}
-
-/** Throws AT0009 unless the session's enrollment allows `access` to `key`. */
-export function requireKeyAccess(session: Session, enrollment: EnrollmentRecord | undefined, key: string, access: NamespaceAccess): void {
-  if (session.enrollmentId === undefined) return;
-  if (enrollment !== undefined && namespacesAllow(enrollment.namespaces, key, access)) return;
-  const verb = access === 'rw' ? 'update' : 'read';
-  throw unauthorized(`Connection with enrollment ID ${session.enrollmentId} is not authorized to ${verb} key: ${key}`);
 }
 
 /** Whether the enrollment may manage enrollments (otp, enroll approve/deny/…). */
