@@ -293,8 +293,6 @@ export class AtSignServer implements AtSignServerContext {
       socket,
       server: this,
       peerTrust: this.#peerTrust,
-      dispatcher: this.dispatcher,
-      maxLineBytes: this.tuning.limits.maxLineBytes,
     });
     this.#connections.add(connection);
     connection.observe(this.#connectionObserver);

@@ -23,7 +23,6 @@ import {
 import { StorageError } from '../storage/index.js';
 import type { PeerTrust } from './auth/peer-trust.js';
 import type { ConnectionHandle, ConnectionObserver } from './connection-handle.js';
-import type { Dispatcher } from './dispatcher.js';
 import { AtServerVerbError, ResponseLevelError } from './errors.js';
 import { LineSplitter, LineTooLongError } from './line-splitter.js';
 import type { AtSignServerContext } from './server-context.js';
@@ -38,8 +37,6 @@ const MAX_PUSH_BACKLOG_BYTES = 1024 * 1024;
 export interface InboundConnectionOptions {
   readonly socket: TLSSocket;
   readonly server: AtSignServerContext;
-  readonly dispatcher: Dispatcher;
-  readonly maxLineBytes: number;
   readonly peerTrust: PeerTrust;
 }
 
@@ -50,7 +47,6 @@ export class InboundConnection implements ConnectionHandle {
   readonly session: Session;
   readonly #socket: Socket;
   readonly #server: AtSignServerContext;
-  readonly #dispatcher: Dispatcher;
   readonly #peerTrust: PeerTrust;
   readonly #splitter: LineSplitter;
   /** Complete commands not yet processed; a new (empty) array once drained, so an idle connection keeps no grown one. */
@@ -64,9 +60,8 @@ export class InboundConnection implements ConnectionHandle {
   constructor(options: InboundConnectionOptions) {
     this.#socket = options.socket;
     this.#server = options.server;
-    this.#dispatcher = options.dispatcher;
     this.#peerTrust = options.peerTrust;
-    this.#splitter = new LineSplitter(options.maxLineBytes);
+    this.#splitter = new LineSplitter(options.server.tuning.limits.maxLineBytes);
     this.session = new Session(options.server.atSign, options.server.tuning.clock.now());
     const socket = this.#socket;
     socket[CONNECTION] = this;
@@ -210,7 +205,7 @@ export class InboundConnection implements ConnectionHandle {
     }
     let reply: VerbReply;
     try {
-      reply = await this.#dispatcher.execute(line, { server: this.#server, session: this.session, connection: this });
+      reply = await this.#server.dispatcher.execute(line, { server: this.#server, session: this.session, connection: this });
     } catch (error) {
       const text = this.#errorText(error);
       if (this.#shouldClose(error)) this.#writeAndClose(text);
