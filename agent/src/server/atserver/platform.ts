@@ -222,7 +222,7 @@ class RunningPlatform implements Platform {
     this.#servers.set(atSign, server);
     if (this.#records.get(atSign)?.port !== server.port) {
       this.#records.set(atSign, { ...record, port: server.port });
-      this.#saveState();
+      this.saveState();
     }
     return server;
   }
@@ -263,12 +263,8 @@ class RunningPlatform implements Platform {
     this.#tlsCheck.unref();
   }
 
-  #saveState(): void {
-    writePlatformState(this.dataDir, { rootPort: this.#rootPort, atSigns: Object.fromEntries(this.#records) });
-  }
-
   saveState(): void {
-    this.#saveState();
+    writePlatformState(this.dataDir, { rootPort: this.#rootPort, atSigns: Object.fromEntries(this.#records) });
   }
 
   close(): Promise<void> {
