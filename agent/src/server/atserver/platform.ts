@@ -21,7 +21,7 @@ import {
   type DirectoryServer,
 } from '../directory/index.js';
 import { ensureServerTls, type ServerTls } from '../tls/index.js';
-import { AtSignServer, type AtSignServerTls } from './at-sign-server.js';
+import { AtSignServer } from './at-sign-server.js';
 import { encryptionPublicKeyName, PKAM_PUBLIC_KEY } from './keys/reserved-keys.js';
 import { registryResolver } from './outbound/atsign-resolver.js';
 import { atSignDirectoryName, readPlatformState, writePlatformState, type AtSignRecord } from './platform-state.js';
@@ -199,7 +199,7 @@ class RunningPlatform implements Platform {
       atSign,
       dataDir: path.join(this.dataDir, record.dir),
       ...(this.#listenHost === undefined ? {} : { listenHost: this.#listenHost }),
-      tls: this.#serverTls(),
+      tls: this.#tls,
       resolver: registryResolver(this.registry),
       tuning: this.#tuning,
       ...(keys.cramSecret === undefined ? {} : { cramSecret: keys.cramSecret }),
@@ -238,10 +238,6 @@ class RunningPlatform implements Platform {
     }
   }
 
-  #serverTls(): AtSignServerTls {
-    return { cert: this.#tls.cert, key: this.#tls.key, ca: this.#tls.ca };
-  }
-
   /**
    * Re-runs ensureServerTls (which re-issues a certificate close to expiry) and hands a new
    * certificate to the directory and every atServer. Returns whether anything changed.
@@ -251,7 +247,7 @@ class RunningPlatform implements Platform {
     if (tls.cert === this.#tls.cert && tls.key === this.#tls.key && tls.ca === this.#tls.ca) return false;
     this.#tls = tls;
     this.#directory?.updateTls(tls);
-    for (const server of this.#servers.values()) server.updateTls(this.#serverTls());
+    for (const server of this.#servers.values()) server.updateTls(tls);
     return true;
   }
 
