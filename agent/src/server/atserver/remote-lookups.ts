@@ -6,7 +6,6 @@
  */
 import { parseLookupAll, type AtResponse, type LookupAllAnswer, type LookupCommand } from '../../protocol/index.js';
 import { AtServerVerbError } from './errors.js';
-import type { KeyChangeOrigin } from './key-events.js';
 import { isActive } from './keys/key-activity.js';
 import type { OwnerKeyStore } from './keys/owner-key-store.js';
 import { fromProtocolMetadata, type StoredMetadata, type StoredRecord } from './keys/stored-record.js';
@@ -108,7 +107,7 @@ export class RemoteLookups {
       if (answer.kind === 'null') {
         changed++;
       } else if (answer.answer.data !== entry.value) {
-        this.#putCached(entry.name, answer.answer.data, fromProtocolMetadata(answer.answer.metaData), undefined, 'cache');
+        this.#putCached(entry.name, answer.answer.data, fromProtocolMetadata(answer.answer.metaData));
         changed++;
       }
     }
@@ -183,14 +182,12 @@ export class RemoteLookups {
    * from plookup is cached anyway, for 24 h when it has no ttr. Returns the record to answer with.
    */
   #cache(cachedName: string, answer: LookupAllAnswer, isPublic: boolean, remoteAtSign: string): StoredRecord {
+    if (isPublic && cachedName === `cached:public:publickey${remoteAtSign}`) return this.#storePublicKey(remoteAtSign, answer);
     const remoteMetadata = fromProtocolMetadata(answer.metaData);
     const ttr = remoteMetadata.ttr;
-    const isPublicKey = isPublic && cachedName === `cached:public:publickey${remoteAtSign}`;
-    const asReceived: StoredRecord = { value: answer.data, metadata: remoteMetadata };
-    if (isPublicKey) return this.#storePublicKey(remoteAtSign, answer);
-    if (ttr !== undefined && ttr !== 0) return this.#putCached(cachedName, answer.data, remoteMetadata, undefined, 'cache');
-    if (isPublic) return this.#putCached(cachedName, answer.data, remoteMetadata, this.#options.timings.publicCacheTtlMs, 'cache');
-    return asReceived;
+    if (ttr !== undefined && ttr !== 0) return this.#putCached(cachedName, answer.data, remoteMetadata);
+    if (isPublic) return this.#putCached(cachedName, answer.data, remoteMetadata, this.#options.timings.publicCacheTtlMs);
+    return { value: answer.data, metadata: remoteMetadata };
   }
 
   /**
@@ -212,10 +209,10 @@ export class RemoteLookups {
       }
     }
     const metadata = { ...fromProtocolMetadata(answer.metaData), ttr: -1 };
-    return this.#putCached(cachedName, answer.data, metadata, this.#options.timings.publicCacheTtlMs, 'cache');
+    return this.#putCached(cachedName, answer.data, metadata, this.#options.timings.publicCacheTtlMs);
   }
 
-  #putCached(cachedName: string, value: string | null, remote: StoredMetadata, ttlMs: number | undefined, origin: KeyChangeOrigin): StoredRecord {
+  #putCached(cachedName: string, value: string | null, remote: StoredMetadata, ttlMs?: number): StoredRecord {
     const now = this.#options.clock.now();
     const metadata: Record<string, unknown> = {};
     for (const [field, fieldValue] of Object.entries(remote)) {
@@ -234,7 +231,7 @@ export class RemoteLookups {
     const ttr = remote.ttr;
     if (ttr !== undefined && ttr > 0) metadata['refreshAt'] = now + ttr * 1000;
     const record: StoredRecord = { value, metadata: metadata as StoredMetadata };
-    this.#options.keys.putRecord(cachedName, record, { origin });
+    this.#options.keys.putRecord(cachedName, record, { origin: 'cache' });
     return this.#options.keys.get(cachedName) ?? record;
   }
 }
