@@ -8,6 +8,7 @@ import { parseLookupAll, type AtResponse, type LookupAllAnswer, type LookupComma
 import { AtServerVerbError } from './errors.js';
 import { isActive } from './keys/key-activity.js';
 import type { OwnerKeyStore } from './keys/owner-key-store.js';
+import { encryptionPublicKeyName } from './keys/reserved-keys.js';
 import { fromProtocolMetadata, type StoredMetadata, type StoredRecord } from './keys/stored-record.js';
 import type { OutboundConnection } from './outbound/outbound-connection.js';
 import type { OutboundPool } from './outbound/outbound-pool.js';
@@ -66,8 +67,7 @@ export class RemoteLookups {
     if (response.kind !== 'data' || response.isNull) return;
     const answer = parseLookupAll(response.payload);
     if (answer.data === null) return;
-    const cachedName = `cached:public:publickey${remote}`;
-    const current = this.#options.keys.getActive(cachedName);
+    const current = this.#options.keys.getActive(cachedPublicKeyName(remote));
     if (current?.value === answer.data) return;
     this.#storePublicKey(remote, answer);
   }
@@ -182,7 +182,7 @@ export class RemoteLookups {
    * from plookup is cached anyway, for 24 h when it has no ttr. Returns the record to answer with.
    */
   #cache(cachedName: string, answer: LookupAllAnswer, isPublic: boolean, remoteAtSign: string): StoredRecord {
-    if (isPublic && cachedName === `cached:public:publickey${remoteAtSign}`) return this.#storePublicKey(remoteAtSign, answer);
+    if (isPublic && cachedName === cachedPublicKeyName(remoteAtSign)) return this.#storePublicKey(remoteAtSign, answer);
     const remoteMetadata = fromProtocolMetadata(answer.metaData);
     const ttr = remoteMetadata.ttr;
     if (ttr !== undefined && ttr !== 0) return this.#putCached(cachedName, answer.data, remoteMetadata);
@@ -197,7 +197,7 @@ export class RemoteLookups {
    */
   #storePublicKey(remoteAtSign: string, answer: LookupAllAnswer): StoredRecord {
     const keys = this.#options.keys;
-    const cachedName = `cached:public:publickey${remoteAtSign}`;
+    const cachedName = cachedPublicKeyName(remoteAtSign);
     const previous = keys.get(cachedName);
     if (previous?.value != null && previous.value !== answer.data) {
       const sharedKeyName = `shared_key.${remoteAtSign.slice(1)}${keys.atSign}`;
@@ -234,6 +234,10 @@ export class RemoteLookups {
     this.#options.keys.putRecord(cachedName, record, { origin: 'cache' });
     return this.#options.keys.get(cachedName) ?? record;
   }
+}
+
+function cachedPublicKeyName(remoteAtSign: string): string {
+  return `cached:${encryptionPublicKeyName(remoteAtSign)}`;
 }
 
 // ttr -1: forever; ttr > 0: until refreshAt; no ttr (public data plookup cached for 24 h):
