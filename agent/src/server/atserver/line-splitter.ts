@@ -8,11 +8,8 @@
  * limit is passed instead of being buffered to the end.
  */
 export class LineTooLongError extends Error {
-  readonly limit: number;
-
   constructor(limit: number) {
     super(`command is longer than ${limit} bytes`);
-    this.limit = limit;
     this.name = 'LineTooLongError';
   }
 }
