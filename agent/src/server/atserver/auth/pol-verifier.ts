@@ -4,10 +4,10 @@
  * `public:<sessionId>@caller` and its `public:signing_publickey@caller`, and check the
  * signature over the proof this server issued.
  */
-import { RsaPublicKey } from '../../../crypto/index.js';
 import type { AtResponse } from '../../../protocol/index.js';
 import { AtServerVerbError, internalError, unauthenticated } from '../errors.js';
 import type { OutboundPool } from '../outbound/outbound-pool.js';
+import { rsaPublicKey } from './parsed-public-keys.js';
 
 export interface PolClaim {
   readonly callerAtSign: string;
@@ -33,11 +33,6 @@ export async function verifyPol(claim: PolClaim, pool: OutboundPool, timeoutMs: 
     if (error instanceof AtServerVerbError && error.code === 'AT0011') throw error;
     throw internalError(`pol: could not reach ${claim.callerAtSign}'s server (${(error as Error).message})`);
   }
-  let key: RsaPublicKey;
-  try {
-    key = RsaPublicKey.fromBase64(publicKey);
-  } catch {
-    throw unauthenticated('Pol Authentication Failed');
-  }
-  if (!key.verifyText(claim.proof, signature, 'sha256')) throw unauthenticated('Pol Authentication Failed');
+  const key = rsaPublicKey(publicKey);
+  if (key === null || !key.verifyText(claim.proof, signature, 'sha256')) throw unauthenticated('Pol Authentication Failed');
 }
