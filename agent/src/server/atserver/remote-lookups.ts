@@ -7,6 +7,7 @@
 import { parseLookupAll, type AtResponse, type LookupAllAnswer, type LookupCommand } from '../../protocol/index.js';
 import { AtServerVerbError } from './errors.js';
 import { isActive } from './keys/key-activity.js';
+import { writeStamp } from './keys/metadata-merge.js';
 import type { OwnerKeyStore } from './keys/owner-key-store.js';
 import { encryptionPublicKeyName } from './keys/reserved-keys.js';
 import { fromProtocolMetadata, type StoredMetadata, type StoredRecord } from './keys/stored-record.js';
@@ -219,11 +220,7 @@ export class RemoteLookups {
       if (!CACHE_METADATA_SKIP.has(field) && fieldValue !== undefined) metadata[field] = fieldValue;
     }
     const ttl = ttlMs ?? (remote.ttl !== undefined && remote.ttl > 0 ? remote.ttl : undefined);
-    const existing = this.#options.keys.get(cachedName);
-    metadata['createdAt'] = existing?.metadata.createdAt ?? now;
-    metadata['updatedAt'] = now;
-    metadata['status'] = 'active';
-    metadata['version'] = existing?.metadata.version === undefined ? 0 : existing.metadata.version + 1;
+    Object.assign(metadata, writeStamp(this.#options.keys.get(cachedName)?.metadata, now));
     if (ttl !== undefined) {
       metadata['ttl'] = ttl;
       metadata['expiresAt'] = now + ttl;

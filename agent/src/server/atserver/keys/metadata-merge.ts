@@ -56,15 +56,17 @@ export interface MergeInput {
   readonly now: number;
 }
 
+/** What every write of a key sets: createdAt kept, updatedAt now, active, version counted up. */
+export function writeStamp(existing: StoredMetadata | undefined, now: number): StoredMetadata {
+  return { createdAt: existing?.createdAt ?? now, updatedAt: now, status: 'active', version: existing?.version === undefined ? 0 : existing.version + 1 };
+}
+
 export function mergeMetadata({ options, existing, atSign, now }: MergeInput): StoredMetadata {
   validateMetadataOptions(options);
   const merged: Record<string, unknown> = {};
   merged['createdBy'] = existing?.createdBy ?? atSign;
   merged['updatedBy'] = atSign;
-  merged['createdAt'] = existing?.createdAt ?? now;
-  merged['updatedAt'] = now;
-  merged['status'] = 'active';
-  merged['version'] = existing?.version === undefined ? 0 : existing.version + 1;
+  Object.assign(merged, writeStamp(existing, now));
 
   const ttb = options.ttb ?? existing?.ttb;
   if (ttb !== undefined) {
