@@ -2,7 +2,6 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
@@ -11,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { findPrebuild, loadAddon } from '../../../agent/src/crypto/addon.js';
 import { AtCryptoError, BadKeyError, errorConstructors } from '../../../agent/src/crypto/errors.js';
 import { loadNativeBackend } from '../../../agent/src/crypto/native-backend.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 describe('native addon loader', () => {
   test('loads once and serves the same backend', () => {
@@ -20,8 +20,7 @@ describe('native addon loader', () => {
   });
 
   test('a shipped N-API prebuild for this platform is chosen before build/, the most specific first', (t) => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-prebuilds-'));
-    t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+    const root = tempDir(t);
     assert.equal(findPrebuild(root), undefined, 'no prebuilds/ directory');
     const dir = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
     fs.mkdirSync(dir, { recursive: true });
