@@ -1,8 +1,13 @@
 /** The spec's vectors, read from test/fixtures/vectors (never from outside the repo), with types for the ones several suites share. */
 import { readFileSync } from 'node:fs';
 
+/** A JSON file under test/fixtures (`implicit-rejection.json`, `vectors/crypto.json`). */
+export function readFixture<T = any>(relativePath: string): T {
+  return JSON.parse(readFileSync(new URL(`../fixtures/${relativePath}`, import.meta.url), 'utf8')) as T;
+}
+
 export function readVector<T = any>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`../fixtures/vectors/${name}`, import.meta.url), 'utf8')) as T;
+  return readFixture<T>(`vectors/${name}`);
 }
 
 export interface VerbSyntaxCase {

@@ -1,7 +1,6 @@
 /** RSA keys: parsing, encryption, signatures, implicit rejection and every malformed input, per engine. */
 import assert from 'node:assert/strict';
 import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, test } from 'node:test';
 import {
@@ -15,7 +14,7 @@ import {
   generateRsaKeyPair,
 } from '../../../agent/src/crypto/index.js';
 import { forEachEngine } from './engines.js';
-import { readVector } from '../../helpers/vectors.js';
+import { readFixture, readVector } from '../../helpers/vectors.js';
 
 const v = readVector('crypto.json');
 const bobPrivate: string = v.sharedKeyExchange.bobEncryptionPrivateKey;
@@ -31,7 +30,7 @@ const tooLong = hasCode('ERR_ATAGENT_PLAINTEXT_TOO_LONG', PlaintextTooLongError)
 const badBase64 = hasCode('ERR_ATAGENT_BAD_BASE64', BadBase64Error);
 
 /** A real OpenSSL's implicit-rejection answers (test/fixtures/make-implicit-rejection.py). */
-const implicitRejection = JSON.parse(readFileSync(new URL('../../fixtures/implicit-rejection.json', import.meta.url), 'utf8'));
+const implicitRejection = readFixture('implicit-rejection.json');
 
 forEachEngine('RSA keys', (engine) => {
   test('decryption matches OpenSSL 3.2+ implicit rejection byte for byte (good and bad padding, three key sizes)', () => {
