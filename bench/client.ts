@@ -7,14 +7,10 @@
  * fallback. Issue 3 targets are printed beside the figures.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { silentLogger, startPlatform } from '../agent/src/server/index.js';
-import { DEMO_ATSIGNS } from '../agent/src/server/demo/index.js';
-import { writeDemoAtKeysFiles } from '../test/helpers/platform.js';
+import { startTestPlatform } from '../test/helpers/platform.js';
 import type { WorkerResults, WorkerSettings } from './client-worker.js';
 import { formatRate, formatRatio, printTable } from './measure.js';
 
@@ -44,12 +40,10 @@ function ms(value: number | undefined): string {
 }
 
 export async function run(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'atagent-bench-client-'));
-  const platform = await startPlatform({ dataDir, tuning: { logger: silentLogger } });
+  const env = await startTestPlatform(null, { demo: ATSIGNS });
   try {
-    for (const entry of DEMO_ATSIGNS.filter((demo) => ATSIGNS.includes(demo.atSign))) await platform.registerAtSign(entry.atSign, entry);
-    const keysFiles = Object.fromEntries(writeDemoAtKeysFiles(join(dataDir, 'keys')));
-    const settings: WorkerSettings = { root: platform.root, caPath: platform.caPath, keysFiles, seconds: SECONDS, latencyRate: LATENCY_RATE, latencyCount: LATENCY_COUNT };
+    const keysFiles = Object.fromEntries(env.atKeysFiles());
+    const settings: WorkerSettings = { root: env.platform.root, caPath: env.platform.caPath, keysFiles, seconds: SECONDS, latencyRate: LATENCY_RATE, latencyCount: LATENCY_COUNT };
     const addon = await measure('native', settings);
     const fallback = await measure('js', settings);
     const value = (results: WorkerResults | string, pick: (r: WorkerResults) => number) => (typeof results === 'string' ? undefined : pick(results));
@@ -73,8 +67,7 @@ export async function run(): Promise<void> {
     console.log(`  Servers (atDirectory + ${ATSIGNS.join(', ')}) run in this process; each client run is a child process`);
     console.log(`  (ATAGENT_CRYPTO=native / js). ${WORKER_NOTE}`);
   } finally {
-    await platform.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await env.close();
   }
 }
 
