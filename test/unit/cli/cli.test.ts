@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ivFromBase64, writeAtKeys } from '../../../agent/src/crypto/index.js';
 import { runAtagent } from '../../helpers/atagent-process.js';
-import { startScriptedPeer, type ScriptStep, type ScriptedPeer } from '../net/support/scripted-peer.js';
+import { withScriptedPeer, type ScriptStep, type ScriptedPeer } from '../net/support/scripted-peer.js';
 import { ALICE, aliceKeys, answer, authSteps, BOB, capture, vectors } from '../client/support.js';
 
 /** The CLI must not pick up the developer's own atSign or atDirectory. */
@@ -32,13 +32,10 @@ describe('atagent CLI', () => {
   });
 
   async function withPeer(scripts: ScriptStep[][], body: (peer: ScriptedPeer, flags: string[]) => Promise<void>): Promise<void> {
-    const peer = await startScriptedPeer({ scripts });
-    await writeFile(caFile, peer.caPem);
-    try {
+    await withScriptedPeer({ scripts }, async (peer) => {
+      await writeFile(caFile, peer.caPem);
       await body(peer, ['--atsign', ALICE, '--keys', keysFile, '--root', `proxy:${peer.address}`, '--ca', caFile]);
-    } finally {
-      await peer.close();
-    }
+    });
   }
 
   test('exec authenticates, prints each reply, exits 1 if one is an error', async () => {

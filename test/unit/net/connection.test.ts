@@ -7,7 +7,7 @@ import {
   ConnectionClosedError,
 } from '../../../agent/src/net/index.js';
 import { AtServerError, IllegalArgumentError } from '../../../agent/src/protocol/index.js';
-import { startScriptedPeer, withPeerConnection, type ScriptedPeer, type ScriptStep } from './support/scripted-peer.js';
+import { startScriptedPeer, withPeerConnection, withScriptedPeer, type ScriptedPeer, type ScriptStep } from './support/scripted-peer.js';
 
 async function withPeer(
   scripts: readonly (readonly ScriptStep[])[],
@@ -82,8 +82,7 @@ describe('AtConnection', () => {
   });
 
   test('a server that refuses with AT0012 before any prompt: open() rejects with that error', async () => {
-    const peer = await startScriptedPeer({ scripts: [[]], greeting: 'error:AT0012-Inbound connection limit exceeded\n' });
-    try {
+    await withScriptedPeer({ scripts: [[]], greeting: 'error:AT0012-Inbound connection limit exceeded\n' }, async (peer) => {
       const peerSocketClosed = peer.connection(0).then((connection) => connection.socket.end());
       await assert.rejects(AtConnection.open({ host: peer.host, port: peer.port, ca: peer.caPem }), (error: unknown) => {
         assert.ok(error instanceof AtServerError);
@@ -91,14 +90,11 @@ describe('AtConnection', () => {
         return true;
       });
       await peerSocketClosed;
-    } finally {
-      await peer.close();
-    }
+    });
   });
 
   test('the server certificate is verified: an unknown CA is a ConnectError, not a connection', async () => {
-    const peer = await startScriptedPeer({ scripts: [[]] });
-    try {
+    await withScriptedPeer({ scripts: [[]] }, async (peer) => {
       await assert.rejects(AtConnection.open({ host: peer.host, port: peer.port }), (error: unknown) => {
         assert.ok(error instanceof ConnectError);
         assert.equal(error.code, 'AT0021');
@@ -108,9 +104,7 @@ describe('AtConnection', () => {
       // With the CA, the host name (SNI, subjectAltName DNS) is checked too.
       const connection = await AtConnection.open({ host: 'localhost', port: peer.port, ca: peer.caPem });
       await connection.close();
-    } finally {
-      await peer.close();
-    }
+    });
   });
 
   test('nothing listening: ConnectError', async () => {

@@ -192,25 +192,32 @@ export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<S
   };
 }
 
+/** Starts a peer, runs `body`, and closes the peer whatever happens. Returns the closed peer, for what it saw. */
+export async function withScriptedPeer(options: ScriptedPeerOptions, body: (peer: ScriptedPeer) => Promise<void>): Promise<ScriptedPeer> {
+  const peer = await startScriptedPeer(options);
+  try {
+    await body(peer);
+  } finally {
+    await peer.close();
+  }
+  return peer;
+}
+
 /**
  * Starts a peer, opens an AtConnection to it (trusting its CA; `connection` adds options),
  * runs `body`, and closes both whatever happens. Returns the closed peer, for what it saw.
  */
-export async function withPeerConnection(
+export function withPeerConnection(
   options: ScriptedPeerOptions,
   body: (peer: ScriptedPeer, connection: AtConnection) => Promise<void>,
   connection: Partial<AtConnectionOptions> = {},
 ): Promise<ScriptedPeer> {
-  const peer = await startScriptedPeer(options);
-  try {
+  return withScriptedPeer(options, async (peer) => {
     const opened = await AtConnection.open({ ...connection, host: peer.host, port: peer.port, ca: peer.caPem });
     try {
       await body(peer, opened);
     } finally {
       await opened.close();
     }
-  } finally {
-    await peer.close();
-  }
-  return peer;
+  });
 }
