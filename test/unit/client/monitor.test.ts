@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { once } from 'node:events';
-import { AtClient, type Monitor, type ReceivedNotification } from '../../../agent/src/client/index.js';
+import type { Monitor, ReceivedNotification } from '../../../agent/src/client/index.js';
 import { AtServerError, IllegalArgumentError, notificationToJson, type AtNotification } from '../../../agent/src/protocol/index.js';
-import { startScriptedPeer, type ScriptStep } from '../net/support/scripted-peer.js';
-import { ALICE, answer, authSteps, BOB, bobKeys, exchange } from './support.js';
+import type { ScriptStep } from '../net/support/scripted-peer.js';
+import { ALICE, answer, authSteps, BOB, bobKeys, exchange, withPeerClient } from './support.js';
 
 function line(notification: Partial<AtNotification> & { id: string }): string {
   const full: AtNotification = {
@@ -62,11 +62,8 @@ describe('Monitor', () => {
       // the Python-style notification has no sharedKeyEnc: the key is looked up once
       { expect: `llookup:cached:${BOB}:shared_key${ALICE}`, reply: answer(BOB, `data:${exchange.encryptedForBob}`) },
     ];
-    const peer = await startScriptedPeer({
-      scripts: [session, monitorConnection('monitor .wavi'), monitorConnection('monitor:1002 .wavi')],
-    });
-    const client = await AtClient.create(BOB, 'wavi', { atKeys: bobKeys(), root: `proxy:${peer.address}`, ca: peer.caPem });
-    try {
+    const scripts = [session, monitorConnection('monitor .wavi'), monitorConnection('monitor:1002 .wavi')];
+    await withPeerClient({ scripts }, { keys: bobKeys(), namespace: 'wavi' }, async (peer, client) => {
       const monitor = await client.startMonitor('.wavi');
       const iterator = monitor[Symbol.asyncIterator]();
       const firstThree = collect(monitor, 3);
@@ -100,58 +97,38 @@ describe('Monitor', () => {
       await monitor.stop();
       assert.equal((await iterator.next()).done, true);
       assert.deepEqual(peer.problems, []);
-    } finally {
-      await client.close();
-      await peer.close();
-    }
+    });
   });
 
   test('a heartbeat without an answer drops the connection and the monitor reconnects', async () => {
-    const peer = await startScriptedPeer({
-      scripts: [authSteps(BOB, bobKeys()), monitorConnection('monitor', [{ expect: 'noop:0' }]), monitorConnection('monitor', [{ expect: 'noop:0' }])],
-    });
-    const client = await AtClient.create(BOB, undefined, { atKeys: bobKeys(), root: `proxy:${peer.address}`, ca: peer.caPem, monitorHeartbeatMs: 30 });
-    try {
+    const scripts = [authSteps(BOB, bobKeys()), monitorConnection('monitor', [{ expect: 'noop:0' }]), monitorConnection('monitor', [{ expect: 'noop:0' }])];
+    await withPeerClient({ scripts }, { keys: bobKeys(), preferences: { monitorHeartbeatMs: 30 } }, async (peer, client) => {
       const monitor = await client.startMonitor();
       const [reason] = await once(monitor, 'disconnected');
       assert.match(String(reason), /noop timed out/);
       await once(monitor, 'connected');
       assert.ok(peer.connections.length >= 3);
       await monitor.stop();
-    } finally {
-      await client.close();
-      await peer.close();
-    }
+    });
   });
 
   test('a monitor command the server refuses ends startMonitor with the server error', async () => {
-    const peer = await startScriptedPeer({
-      scripts: [
-        authSteps(BOB, bobKeys()),
-        [...authSteps(BOB, bobKeys()), { expect: 'monitor [', reply: answer(BOB, 'error:AT0003-Invalid syntax : invalid regex') }, { expect: 'noop:0', reply: answer(BOB, 'data:ok') }],
-      ],
-    });
-    const client = await AtClient.create(BOB, undefined, { atKeys: bobKeys(), root: `proxy:${peer.address}`, ca: peer.caPem });
-    try {
+    const scripts = [
+      authSteps(BOB, bobKeys()),
+      [...authSteps(BOB, bobKeys()), { expect: 'monitor [', reply: answer(BOB, 'error:AT0003-Invalid syntax : invalid regex') }, { expect: 'noop:0', reply: answer(BOB, 'data:ok') }],
+    ];
+    await withPeerClient({ scripts }, { keys: bobKeys() }, async (_peer, client) => {
       await assert.rejects(client.startMonitor('['), (error: unknown) => error instanceof AtServerError && error.code === 'AT0003');
-    } finally {
-      await client.close();
-      await peer.close();
-    }
+    });
   });
 
   test('a regex no monitor command can carry ends startMonitor at once, without opening a monitor connection', { timeout: 10_000 }, async () => {
-    const peer = await startScriptedPeer({ scripts: [authSteps(BOB, bobKeys())] });
-    const client = await AtClient.create(BOB, undefined, { atKeys: bobKeys(), root: `proxy:${peer.address}`, ca: peer.caPem });
-    try {
+    await withPeerClient({ scripts: [authSteps(BOB, bobKeys())] }, { keys: bobKeys() }, async (peer, client) => {
       for (const regex of ['', 'a\nb']) {
         await assert.rejects(client.startMonitor(regex), (error: unknown) => error instanceof IllegalArgumentError);
       }
       assert.equal(peer.connections.length, 1, 'only the command connection');
       assert.deepEqual(peer.problems, []);
-    } finally {
-      await client.close();
-      await peer.close();
-    }
+    });
   });
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AtClient, DataSignatureError, PublicKeyChangedError } from '../../../agent/src/client/index.js';
 import { startScriptedPeer, type ScriptedPeer, type ScriptStep } from '../net/support/scripted-peer.js';
-import { ALICE, answer, authSteps, BOB, bobKeys, exchange, vectors } from './support.js';
+import { ALICE, answer, authSteps, BOB, bobKeys, clientOn, exchange, vectors } from './support.js';
 
 function record(key: string, data: string, metaData: Record<string, unknown>): string {
   return `data:${JSON.stringify({ key, data, metaData })}`;
@@ -53,7 +53,7 @@ describe('AtClient reads (bob) values written by other SDKs', () => {
       { expect: `lookup:meta:phone.wavi${ALICE}`, reply: answer(BOB, `data:{"createdBy":"${ALICE}","ttl":60000,"isEncrypted":true,"ivNonce":"${exchange.ivNonce}"}`) },
     ];
     peer = await startScriptedPeer({ scripts: [steps] });
-    client = await AtClient.create(BOB, 'wavi', { atKeys: bobKeys(), root: `proxy:${peer.address}`, ca: peer.caPem });
+    client = await clientOn(peer, bobKeys(), 'wavi');
   });
 
   after(async () => {

@@ -1,6 +1,7 @@
-/** Keys and scripted-peer steps shared by the client tests (all values from crypto.json). */
+/** Keys, scripted-peer steps and clients shared by the client tests (all values from crypto.json). */
+import { AtClient, type AtClientPreferences } from '../../../agent/src/client/index.js';
 import { AesKey, RsaPrivateKey, RsaPublicKey, type AtKeys } from '../../../agent/src/crypto/index.js';
-import type { ScriptStep } from '../net/support/scripted-peer.js';
+import { withScriptedPeer, type ScriptedPeer, type ScriptedPeerOptions, type ScriptStep } from '../net/support/scripted-peer.js';
 import { readVector } from '../../helpers/vectors.js';
 
 export const vectors = readVector<any>('crypto.json');
@@ -9,8 +10,11 @@ export const exchange = vectors.sharedKeyExchange;
 export const ALICE = '@alice🛠';
 export const BOB = '@bob🛠';
 
+/** Keys that name their atSign. */
+export type NamedAtKeys = AtKeys & { readonly atSign: string };
+
 /** Alice as crypto.json knows her: PKAM pair, encryption pair, self encryption key. */
-export function aliceKeys(): AtKeys {
+export function aliceKeys(): NamedAtKeys {
   return {
     atSign: ALICE,
     pkamPublicKey: RsaPublicKey.fromBase64(vectors.pkam.pkamPublicKey),
@@ -22,7 +26,7 @@ export function aliceKeys(): AtKeys {
 }
 
 /** Bob: his encryption pair doubles as PKAM pair; his self key is at_c's known-answer key. */
-export function bobKeys(): AtKeys {
+export function bobKeys(): NamedAtKeys {
   return {
     atSign: BOB,
     pkamPublicKey: RsaPublicKey.fromBase64(exchange.bobEncryptionPublicKey),
@@ -64,4 +68,27 @@ export function capture(pattern: RegExp, into: string[][], reply: string): Scrip
     },
     reply,
   };
+}
+
+/** An AtClient of `keys.atSign` whose atServer is `peer` (reached as a proxy root, trusting its CA). */
+export function clientOn(peer: ScriptedPeer, keys: NamedAtKeys, namespace?: string, preferences: AtClientPreferences = {}): Promise<AtClient> {
+  return AtClient.create(keys.atSign, namespace, { atKeys: keys, root: `proxy:${peer.address}`, ca: peer.caPem, ...preferences });
+}
+
+export interface PeerClient {
+  readonly keys: NamedAtKeys;
+  readonly namespace?: string;
+  readonly preferences?: AtClientPreferences;
+}
+
+/** Starts a peer, runs `body` with a client on it (`clientOn`), and closes both whatever happens. */
+export function withPeerClient(options: ScriptedPeerOptions, client: PeerClient, body: (peer: ScriptedPeer, client: AtClient) => Promise<void>): Promise<ScriptedPeer> {
+  return withScriptedPeer(options, async (peer) => {
+    const created = await clientOn(peer, client.keys, client.namespace, client.preferences);
+    try {
+      await body(peer, created);
+    } finally {
+      await created.close();
+    }
+  });
 }

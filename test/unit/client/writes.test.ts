@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AesKey, base2e15, ivFromBase64, RsaPrivateKey } from '../../../agent/src/crypto/index.js';
-import { AtClient } from '../../../agent/src/client/index.js';
+import type { AtClient } from '../../../agent/src/client/index.js';
 import { InvalidAtKeyError } from '../../../agent/src/protocol/index.js';
 import { startScriptedPeer, type ScriptedPeer, type ScriptStep } from '../net/support/scripted-peer.js';
-import { ALICE, aliceKeys, answer, authSteps, BOB, capture, exchange, vectors } from './support.js';
+import { ALICE, aliceKeys, answer, authSteps, BOB, capture, clientOn, exchange, vectors } from './support.js';
 
 const B64 = '[A-Za-z0-9+/]+={0,2}';
 const selfKey = AesKey.fromBase64(vectors.selfEncryption.selfEncryptionKey);
@@ -69,7 +69,7 @@ describe('AtClient writes (alice)', () => {
       { expect: 'scan', reply: answer(ALICE, `data:["public:location.wavi${ALICE}","${BOB}:phone.wavi${ALICE}","cached:${ALICE}:x.wavi${BOB}"]`) },
     ];
     peer = await startScriptedPeer({ scripts: [steps] });
-    client = await AtClient.create(ALICE, 'wavi', { atKeys: keys, root: `proxy:${peer.address}`, ca: peer.caPem });
+    client = await clientOn(peer, keys, 'wavi');
   });
 
   after(async () => {
