@@ -29,12 +29,17 @@ export interface StartedCli {
   finish(input?: string): Promise<CliRun>;
 }
 
+/** The command line that runs `atagent <args>` from the sources with this Node (run it in REPOSITORY). */
+export function atagentCommandLine(args: readonly string[]): string[] {
+  return [process.execPath, '--conditions=atagent:source', '--import', 'tsx', MAIN, ...args];
+}
+
 /**
  * `under` is a command that runs the node command line appended to it: a shell that sets a
  * resource limit and then execs it, say.
  */
 export function startAtagent(args: readonly string[], env: NodeJS.ProcessEnv = process.env, under: readonly string[] = []): StartedCli {
-  const [command = '', ...rest] = [...under, process.execPath, '--conditions=atagent:source', '--import', 'tsx', MAIN, ...args];
+  const [command = '', ...rest] = [...under, ...atagentCommandLine(args)];
   const child = spawn(command, rest, { cwd: REPOSITORY, env });
   let stdout = '';
   let stderr = '';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { loadAtKeys } from '../../../agent/src/crypto/index.js';
-import { REPOSITORY, runAtagent } from '../../helpers/atagent-process.js';
+import { atagentCommandLine, REPOSITORY, runAtagent } from '../../helpers/atagent-process.js';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
 
 const FROM_FILE = '@fromfile';
@@ -83,7 +83,7 @@ describe('atagent onboard (CLI)', () => {
 
   test('typed at a terminal: prompted on the terminal, not echoed', { timeout: 60_000 }, async () => {
     // script(1) (util-linux, in every Debian) gives the CLI a pseudo-terminal as stdin.
-    const atagent = ['node', '--conditions=atagent:source', '--import', 'tsx', 'agent/src/cli/main.ts', 'onboard', ...connection(TYPED)];
+    const atagent = atagentCommandLine(['onboard', ...connection(TYPED)]);
     const child = spawn('script', ['-q', '-e', '-c', atagent.map(shellQuote).join(' '), '/dev/null'], { cwd: REPOSITORY });
     let terminal = '';
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
