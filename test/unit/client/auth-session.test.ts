@@ -7,21 +7,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { authenticateWithCram, authenticateWithPkam, ServerSession } from '../../../agent/src/client/index.js';
 import { RsaPrivateKey } from '../../../agent/src/crypto/index.js';
-import { AtConnection, AtDirectory } from '../../../agent/src/net/index.js';
+import { AtDirectory } from '../../../agent/src/net/index.js';
 import { AtServerError } from '../../../agent/src/protocol/index.js';
-import { startScriptedPeer, withPeerConnection, type ScriptStep } from '../net/support/scripted-peer.js';
+import { startScriptedPeer, withScriptedConnection } from '../net/support/scripted-peer.js';
 import { ALICE, aliceKeys, answer, authSteps, vectors } from './support.js';
 
 const { cram, pkam } = vectors;
 
-async function withConnection(steps: ScriptStep[], body: (connection: AtConnection) => Promise<void>): Promise<void> {
-  const peer = await withPeerConnection({ scripts: [steps] }, (_, connection) => body(connection));
-  assert.deepEqual(peer.problems, []);
-}
-
 describe('authentication (crypto.json)', () => {
   test('cram: from, then sha512(secret + challenge)', async () => {
-    await withConnection(
+    await withScriptedConnection(
       [
         { expect: `from:${ALICE}`, reply: `${cram.fromResponse}\n@` },
         { expect: cram.command, reply: `data:success\n${ALICE}@` },
@@ -34,26 +29,26 @@ describe('authentication (crypto.json)', () => {
   const challengeReply = { expect: `from:${ALICE}`, reply: `data:${pkam.challenge}\n@` };
 
   test('pkam: the legacy form by default', async () => {
-    await withConnection([challengeReply, { expect: pkam.sha256.command, reply: `data:success\n${ALICE}@` }], (connection) =>
+    await withScriptedConnection([challengeReply, { expect: pkam.sha256.command, reply: `data:success\n${ALICE}@` }], (connection) =>
       authenticateWithPkam(connection, ALICE, key),
     );
   });
 
   test('pkam: SHA-512 and enrollment ids use the explicit form', async () => {
-    await withConnection([challengeReply, { expect: pkam.sha512.command, reply: `data:success\n${ALICE}@` }], (connection) =>
+    await withScriptedConnection([challengeReply, { expect: pkam.sha512.command, reply: `data:success\n${ALICE}@` }], (connection) =>
       authenticateWithPkam(connection, ALICE, key, { hashingAlgo: 'sha512' }),
     );
-    await withConnection(
+    await withScriptedConnection(
       [challengeReply, { expect: `pkam:signingAlgo:rsa2048:hashingAlgo:sha256:enrollmentId:3f0c-1:${pkam.sha256.signature}`, reply: `data:success\n${ALICE}@` }],
       (connection) => authenticateWithPkam(connection, ALICE, key, { enrollmentId: '3f0c-1' }),
     );
   });
 
   test('a refusal is the server error; APKAM states keep their codes', async () => {
-    await withConnection([challengeReply, { expect: /^pkam:/, reply: 'error:AT0401-Exception: pkam authentication failed\n@' }], async (connection) => {
+    await withScriptedConnection([challengeReply, { expect: /^pkam:/, reply: 'error:AT0401-Exception: pkam authentication failed\n@' }], async (connection) => {
       await assert.rejects(authenticateWithPkam(connection, ALICE, key), (error: unknown) => error instanceof AtServerError && error.code === 'AT0401');
     });
-    await withConnection([challengeReply, { expect: /^pkam:/, reply: 'error:AT0026:enrollment_id: 3f0c-1 is pending\n@' }], async (connection) => {
+    await withScriptedConnection([challengeReply, { expect: /^pkam:/, reply: 'error:AT0026:enrollment_id: 3f0c-1 is pending\n@' }], async (connection) => {
       await assert.rejects(
         authenticateWithPkam(connection, ALICE, key, { enrollmentId: '3f0c-1' }),
         (error: unknown) => error instanceof AtServerError && error.code === 'AT0026' && error.form === 'response-level',

@@ -7,22 +7,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { batchCodec } from '../../../agent/src/client/batch-codec.js';
-import { AtConnection } from '../../../agent/src/net/index.js';
 import { AtServerError } from '../../../agent/src/protocol/index.js';
-import { withPeerConnection, type ScriptStep } from '../net/support/scripted-peer.js';
+import { withScriptedConnection } from '../net/support/scripted-peer.js';
 
 const PROMPT = '\n@alice@';
 const batchOf = (...commands: string[]) => `batch:${JSON.stringify(commands.map((command, index) => ({ id: index + 1, command })))}`;
 
-async function withConnection(steps: ScriptStep[], body: (connection: AtConnection) => Promise<void>): Promise<string[]> {
-  const peer = await withPeerConnection({ scripts: [steps] }, (_, connection) => body(connection), { batcher: batchCodec });
-  assert.deepEqual(peer.problems, []);
-  return peer.connections[0]?.lines ?? [];
-}
-
 describe('batching queued puts', () => {
   test('queued batchable commands go as one batch; each gets its own answer; order is kept', async () => {
-    const lines = await withConnection(
+    const lines = await withScriptedConnection(
       [
         { expect: 'update:a@alice 1', reply: `data:1${PROMPT}` },
         {
@@ -50,12 +43,13 @@ describe('batching queued puts', () => {
         assert.deepEqual(results[3], { status: 'fulfilled', value: '2' });
         assert.deepEqual(results[4], { status: 'fulfilled', value: '4' });
       },
+      { batcher: batchCodec },
     );
     assert.equal(lines.filter((line) => line !== '@exit').length, 4);
   });
 
   test('a server that refuses batch gets the same commands one by one, and no batch again', async () => {
-    await withConnection(
+    await withScriptedConnection(
       [
         { expect: 'update:a@alice 1', reply: `data:1${PROMPT}` },
         { expect: batchOf('update:b@alice 2', 'update:c@alice 3'), reply: `error:AT0003-Invalid syntax${PROMPT}` },
@@ -70,6 +64,7 @@ describe('batching queued puts', () => {
         assert.deepEqual(await Promise.all([put('update:a@alice 1'), put('update:b@alice 2'), put('update:c@alice 3')]), ['1', '2', '3']);
         assert.deepEqual(await Promise.all([connection.data('noop:0'), put('update:d@alice 4'), put('update:e@alice 5')]), ['ok', '4', '5']);
       },
+      { batcher: batchCodec },
     );
   });
 

@@ -3,6 +3,7 @@
  * command line with given bytes, written in chosen chunks. Tests drive the real client
  * against it to see exactly what the client sends and how it reads odd byte streams.
  */
+import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { AtConnection, type AtConnectionOptions } from '../../../../agent/src/net/index.js';
@@ -220,4 +221,18 @@ export function withPeerConnection(
       await opened.close();
     }
   });
+}
+
+/**
+ * `withPeerConnection` with one script, which the client must follow exactly (no problems);
+ * returns the lines the peer received.
+ */
+export async function withScriptedConnection(
+  steps: readonly ScriptStep[],
+  body: (connection: AtConnection) => Promise<void>,
+  connection: Partial<AtConnectionOptions> = {},
+): Promise<string[]> {
+  const peer = await withPeerConnection({ scripts: [steps] }, (_, opened) => body(opened), connection);
+  assert.deepEqual(peer.problems, []);
+  return peer.connections[0]?.lines ?? [];
 }
