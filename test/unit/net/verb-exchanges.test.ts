@@ -142,6 +142,14 @@ const commandExchanges = (() => {
 })();
 const monitorExchange = exchanges.find((exchange) => exchange.command.startsWith('monitor'));
 
+const CHUNKINGS = ['whole', 'split before the prompt', 'one byte per write'] as const;
+
+/** How a reply is written: whole, in two pieces (the first `splitAt` bytes), or one byte per write. */
+function cut(chunking: (typeof CHUNKINGS)[number], splitAt: number): ScriptStep['chunks'] {
+  if (chunking === 'whole') return undefined;
+  return chunking === 'one byte per write' ? 'bytes' : [splitAt];
+}
+
 describe('verb_exchanges.json through the client connection', () => {
   test('the fixture has the exchanges this test expects', () => {
     assert.equal(commandExchanges.length, Object.keys(SAMPLES).length);
@@ -149,7 +157,7 @@ describe('verb_exchanges.json through the client connection', () => {
     assert.match(fill('@'), new RegExp(exchanges[0]?.responseRegex ?? '$^'));
   });
 
-  for (const chunking of ['whole', 'split before the prompt', 'one byte per write'] as const) {
+  for (const chunking of CHUNKINGS) {
     describe(`responses written ${chunking}`, () => {
       let peer: ScriptedPeer;
       let connection: AtConnection;
@@ -157,14 +165,12 @@ describe('verb_exchanges.json through the client connection', () => {
         const steps: ScriptStep[] = commandExchanges.map((exchange) => {
           const body = `${sampleFor(exchange)}${exchange.command === 'pol' ? '' : '\n'}`;
           const reply = body + promptFor(exchange);
-          const chunks =
-            chunking === 'whole' ? undefined : chunking === 'one byte per write' ? ('bytes' as const) : [Buffer.byteLength(body)];
-          return { expect: fill(exchange.command), reply, chunks };
+          return { expect: fill(exchange.command), reply, chunks: cut(chunking, Buffer.byteLength(body)) };
         });
         steps.push({
           expect: fill(monitorExchange?.command ?? 'monitor'),
           reply: `${NOTIFICATION}\n${STATS}\n`,
-          chunks: chunking === 'whole' ? undefined : chunking === 'one byte per write' ? 'bytes' : [NOTIFICATION.length + 3],
+          chunks: cut(chunking, NOTIFICATION.length + 3),
         });
         peer = await startScriptedPeer({ scripts: [steps] });
         connection = await AtConnection.open({ host: peer.host, port: peer.port, ca: peer.caPem });
