@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AtConnection } from '../../../agent/src/net/index.js';
-import { AtServerError, parseNotificationLine, parseResponse } from '../../../agent/src/protocol/index.js';
+import { parseNotificationLine, parseResponse } from '../../../agent/src/protocol/index.js';
 import { startScriptedPeer, type ScriptStep, type ScriptedPeer } from './support/scripted-peer.js';
 import { verbExchanges, type Exchange } from '../../helpers/vectors.js';
 
@@ -157,6 +157,13 @@ describe('verb_exchanges.json through the client connection', () => {
     assert.match(fill('@'), new RegExp(exchanges[0]?.responseRegex ?? '$^'));
   });
 
+  test('the samples cover all three error forms', () => {
+    // The same samples for every way of writing them: checked once, here.
+    const errors = commandExchanges.map(sampleFor).filter((text) => text.startsWith('error:')).map(parseResponse);
+    const seen = new Set(errors.map((response) => (response.kind === 'error' ? response.error.form : '')));
+    assert.deepEqual([...seen].sort(), ['json', 'legacy', 'response-level']);
+  });
+
   for (const chunking of CHUNKINGS) {
     describe(`responses written ${chunking}`, () => {
       let peer: ScriptedPeer;
@@ -197,13 +204,6 @@ describe('verb_exchanges.json through the client connection', () => {
           }
         }
         assert.deepEqual(peer.problems, []);
-      });
-
-      test('the samples cover all three error forms', async () => {
-        // Uses the answers already checked above; here the error path is the subject.
-        const forms = commandExchanges.map(sampleFor).filter((text) => text.startsWith('error:'));
-        const seen = new Set(forms.map((text) => (parseResponse(text).kind === 'error' ? (parseResponse(text) as { error: AtServerError }).error.form : '')));
-        assert.deepEqual([...seen].sort(), ['json', 'legacy', 'response-level']);
       });
 
       test('monitor: notification lines are dispatched apart from responses', async () => {
