@@ -6,12 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { AtClient, type ReceivedNotification } from '../agent/src/client/index.js';
 import { cryptoBackendName } from '../agent/src/crypto/index.js';
+import { SLICES } from './measure.js';
 
 export interface WorkerSettings {
   readonly root: string;
   readonly caPath: string;
   readonly keysFiles: Readonly<Record<string, string>>;
   readonly seconds: number;
+  /** Commands kept waiting in the connection's queue, so the wire never idles between them. */
+  readonly window: number;
   readonly latencyRate: number;
   readonly latencyCount: number;
 }
@@ -29,18 +32,15 @@ export interface WorkerResults {
 
 const ALICE = '@alice🛠';
 const BOB = '@bob🛠';
-const SLICES = 5;
-/** Commands kept waiting in the connection's queue, so the wire never idles between them. */
-const WINDOW = 32;
 
-/** Best slice's completions per second of `op` run WINDOW-wide for `seconds`. */
-async function throughput(op: (i: number) => Promise<unknown>, seconds: number): Promise<number> {
+/** Best slice's completions per second of `op` run `window`-wide for `seconds`. */
+async function throughput(op: (i: number) => Promise<unknown>, { seconds, window }: WorkerSettings): Promise<number> {
   let counter = 0;
   const runFor = async (ms: number): Promise<number> => {
     let completed = 0;
     const end = performance.now() + ms;
     await Promise.all(
-      Array.from({ length: WINDOW }, async () => {
+      Array.from({ length: window }, async () => {
         while (performance.now() < end) {
           await op(counter++);
           completed++;
@@ -109,10 +109,10 @@ async function main(): Promise<void> {
   const alice = await open(ALICE);
   const bob = await open(BOB);
   try {
-    const selfPutsPerSecond = await throughput((i) => alice.put(`self-${i % 1000}`, `reading ${i}`), settings.seconds);
+    const selfPutsPerSecond = await throughput((i) => alice.put(`self-${i % 1000}`, `reading ${i}`), settings);
     await alice.put(`${BOB}:shared-reading`, 'twenty-one degrees', { ttr: -1 });
-    const sharedGetsPerSecond = await throughput(() => bob.get(`shared-reading${ALICE}`), settings.seconds);
-    const notifiesPerSecond = await throughput((i) => alice.notify({ key: `${BOB}:burst`, value: `n ${i}` }), settings.seconds);
+    const sharedGetsPerSecond = await throughput(() => bob.get(`shared-reading${ALICE}`), settings);
+    const notifiesPerSecond = await throughput((i) => alice.notify({ key: `${BOB}:burst`, value: `n ${i}` }), settings);
     const timing = await latency(alice, bob, settings.latencyRate, settings.latencyCount);
     const results: WorkerResults = {
       backend: cryptoBackendName(),

@@ -12,11 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startTestPlatform } from '../test/helpers/platform.js';
 import type { WorkerResults, WorkerSettings } from './client-worker.js';
-import { formatRate, formatRatio, printTable } from './measure.js';
+import { DEFAULT_SECONDS as SECONDS, formatRate, formatRatio, printTable, SLICES } from './measure.js';
 
 const execFileAsync = promisify(execFile);
 const repository = fileURLToPath(new URL('../', import.meta.url));
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? '0.5');
+const WINDOW = 32;
 const LATENCY_RATE = 500;
 const LATENCY_COUNT = Math.max(500, Math.round(LATENCY_RATE * SECONDS * 4));
 const ATSIGNS = ['@alice🛠', '@bob🛠'];
@@ -43,7 +43,7 @@ export async function run(): Promise<void> {
   const env = await startTestPlatform(null, { demo: ATSIGNS });
   try {
     const keysFiles = Object.fromEntries(env.atKeysFiles());
-    const settings: WorkerSettings = { root: env.platform.root, caPath: env.platform.caPath, keysFiles, seconds: SECONDS, latencyRate: LATENCY_RATE, latencyCount: LATENCY_COUNT };
+    const settings: WorkerSettings = { root: env.platform.root, caPath: env.platform.caPath, keysFiles, seconds: SECONDS, window: WINDOW, latencyRate: LATENCY_RATE, latencyCount: LATENCY_COUNT };
     const addon = await measure('native', settings);
     const fallback = await measure('js', settings);
     const value = (results: WorkerResults | string, pick: (r: WorkerResults) => number) => (typeof results === 'string' ? undefined : pick(results));
@@ -71,4 +71,4 @@ export async function run(): Promise<void> {
   }
 }
 
-const WORKER_NOTE = `Rates: best of 5 slices of ${SECONDS} s total, ${32} commands queued on the connection; latency: ${LATENCY_COUNT} notifications paced at ${LATENCY_RATE}/s after 0.5 s of untimed warm-up at that rate, bob's monitor in the same process as alice's client.`;
+const WORKER_NOTE = `Rates: best of ${SLICES} slices of ${SECONDS} s total, ${WINDOW} commands queued on the connection; latency: ${LATENCY_COUNT} notifications paced at ${LATENCY_RATE}/s after 0.5 s of untimed warm-up at that rate, bob's monitor in the same process as alice's client.`;

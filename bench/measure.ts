@@ -5,8 +5,8 @@
  * work shares (CI, two cores) the best slice is the stable figure; the mean is not.
  * BENCH_SECONDS sets the time per measurement (default 0.5 s).
  */
-const DEFAULT_SECONDS = Number(process.env['BENCH_SECONDS'] ?? '0.5');
-const SLICES = 5;
+export const DEFAULT_SECONDS = Number(process.env['BENCH_SECONDS'] ?? '0.5');
+export const SLICES = 5;
 
 export function opsPerSecond(fn: () => unknown, seconds = DEFAULT_SECONDS): number {
   const now = () => Number(process.hrtime.bigint()) / 1e9;
