@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { runAtagent, startAtagent, type CliRun } from '../../helpers/atagent-process.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const STEPS = [
   '1. start the @platform (atDirectory + one atServer per atSign)',
@@ -64,18 +64,9 @@ function assertEveryStep(run: CliRun): void {
 }
 
 describe('atagent demo (CLI)', () => {
-  let tmp: string;
-  let environment: NodeJS.ProcessEnv;
-
-  before(() => {
-    // The demo's temporary directory goes here, so the test can see that it is removed.
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-demo-test-'));
-    environment = { ...process.env, TMPDIR: tmp };
-  });
-
-  after(() => {
-    if (tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  // The demo's temporary directory goes here, so the test can see that it is removed.
+  const tmp = tempDir({ after });
+  const environment: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp };
 
   test('runs every step, exits 0, removes its temporary directory and closes its ports', { timeout: 60_000 }, async () => {
     const run = await runAtagent(['demo'], '', environment);

@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { loadAtKeys } from '../../../agent/src/crypto/index.js';
 import { atagentCommandLine, REPOSITORY, runAtagent } from '../../helpers/atagent-process.js';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const FROM_FILE = '@fromfile';
 const FROM_STDIN = '@fromstdin';
@@ -26,19 +26,17 @@ function shellQuote(text: string): string {
 
 describe('atagent onboard (CLI)', () => {
   let env: TestPlatform;
-  let dir: string;
+  const dir = tempDir({ after });
   const keysOf = (atSign: string) => path.join(dir, `${atSign}_key.atKeys`);
   const secretOf = (atSign: string) => env.cramSecrets.get(atSign) ?? '';
   const connection = (atSign: string) => ['--atsign', atSign, '--keys', keysOf(atSign), '--root', env.platform.root, '--ca', env.platform.caPath];
 
   before(async () => {
     env = await startTestPlatform(null, { atSigns: [FROM_FILE, FROM_STDIN, FROM_ARGV, WRONG, TYPED] });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-cli-onboard-'));
   });
 
   after(async () => {
     await env?.close();
-    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('with the secret in a file: keys written 0600, then put and get work with them', { timeout: 60_000 }, async () => {

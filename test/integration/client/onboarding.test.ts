@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -18,6 +17,7 @@ import {
 } from '../../../agent/src/client/index.js';
 import { KeyFileExistsError, loadAtKeys } from '../../../agent/src/crypto/index.js';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const FRESH = '@fresh';
 const TWICE = '@twice';
@@ -27,7 +27,7 @@ const UNSAVED = '@unsaved';
 
 describe('onboard() on our platform', () => {
   let env: TestPlatform;
-  let keysDir: string;
+  const keysDir = tempDir({ after });
   const options = (atSign: string, extra: Partial<OnboardOptions> = {}): OnboardOptions => ({
     atSign,
     cramSecret: env.cramSecrets.get(atSign) ?? '',
@@ -47,12 +47,10 @@ describe('onboard() on our platform', () => {
 
   before(async () => {
     env = await startTestPlatform(null, { atSigns: [FRESH, TWICE, WRONG, BLOCKED, UNSAVED] });
-    keysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-onboard-'));
   });
 
   after(async () => {
     await env?.close();
-    if (keysDir !== undefined) fs.rmSync(keysDir, { recursive: true, force: true });
   });
 
   test('writes a 0600 keys file that loads, PKAM works, the public key is published, CRAM is refused', { timeout: 30_000 }, async () => {

@@ -3,12 +3,12 @@
  * real TLS, with a real 0600 key file and a CA file.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ivFromBase64, writeAtKeys } from '../../../agent/src/crypto/index.js';
 import { runAtagent } from '../../helpers/atagent-process.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { withScriptedPeer, type ScriptStep, type ScriptedPeer } from '../net/support/scripted-peer.js';
 import { ALICE, aliceKeys, answer, authSteps, BOB, capture, vectors } from '../client/support.js';
 
@@ -16,19 +16,12 @@ import { ALICE, aliceKeys, answer, authSteps, BOB, capture, vectors } from '../c
 const atagent = (args: readonly string[], stdin?: string) => runAtagent(args, stdin, { ...process.env, ATAGENT_ATSIGN: '', ATAGENT_ROOT: '' });
 
 describe('atagent CLI', () => {
-  let directory: string;
-  let keysFile: string;
-  let caFile: string;
+  const directory = tempDir({ after });
+  const keysFile = join(directory, '@alice_key.atKeys');
+  const caFile = join(directory, 'ca.pem');
 
   before(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'atagent-cli-'));
-    keysFile = join(directory, '@alice_key.atKeys');
-    caFile = join(directory, 'ca.pem');
     await writeAtKeys(keysFile, aliceKeys());
-  });
-
-  after(async () => {
-    await rm(directory, { recursive: true, force: true });
   });
 
   async function withPeer(scripts: ScriptStep[][], body: (peer: ScriptedPeer, flags: string[]) => Promise<void>): Promise<void> {
