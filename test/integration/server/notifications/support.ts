@@ -12,7 +12,7 @@ import { registryResolver } from '../../../../agent/src/server/atserver/outbound
 import { NOTIFICATIONS } from '../../../../agent/src/server/atserver/notifications/notification-module.js';
 import type { NotificationService } from '../../../../agent/src/server/atserver/notifications/notification-service.js';
 import type { NotificationStatus, StoredNotification } from '../../../../agent/src/server/atserver/notifications/stored-notification.js';
-import { parseNotificationLine, type AtNotification } from '../../../../agent/src/protocol/index.js';
+import { isStatsNotification, NOTIFICATION_LINE_PREFIX, parseNotificationLine, type AtNotification } from '../../../../agent/src/protocol/index.js';
 import type { LineClient } from '../../../helpers/line-client.js';
 import type { TestPlatform } from '../../../helpers/platform.js';
 
@@ -49,18 +49,16 @@ export function waitForStored(service: NotificationService, accept: (notificatio
 
 /** The next `notification: …` line on a monitor connection, raw. */
 export async function readMonitorLine(client: LineClient): Promise<string> {
-  for (;;) {
-    const line = await client.readUntil('\n');
-    if (line.startsWith('notification:')) return line;
-    throw new Error(`expected a notification line on the monitor connection, got ${JSON.stringify(line.slice(0, 200))}`);
-  }
+  const line = await client.readUntil('\n');
+  if (!line.startsWith(NOTIFICATION_LINE_PREFIX)) throw new Error(`expected a notification line on the monitor connection, got ${JSON.stringify(line.slice(0, 200))}`);
+  return line;
 }
 
 /** The next notification that is not a stats notification. */
 export async function readNotification(client: LineClient): Promise<AtNotification> {
   for (;;) {
     const notification = parseNotificationLine(await readMonitorLine(client));
-    if (notification.id !== '-1') return notification;
+    if (!isStatsNotification(notification)) return notification;
   }
 }
 
@@ -69,7 +67,7 @@ export async function readStatsNotification(client: LineClient): Promise<{ line:
   for (;;) {
     const line = await readMonitorLine(client);
     const notification = parseNotificationLine(line);
-    if (notification.id === '-1') return { line, notification };
+    if (isStatsNotification(notification)) return { line, notification };
   }
 }
 
@@ -82,7 +80,7 @@ export async function monitorClient(env: TestPlatform, atSign: string, command =
   for (;;) {
     const line = await client.readUntil('\n');
     if (line === 'data:ok') break;
-    if (!line.startsWith('notification:')) throw new Error(`unexpected ${line} after ${command}`);
+    if (!line.startsWith(NOTIFICATION_LINE_PREFIX)) throw new Error(`unexpected ${line} after ${command}`);
     // Replayed notifications come before the noop answer: keep them for the test.
     replayed.set(client, [...(replayed.get(client) ?? []), line]);
   }
