@@ -73,6 +73,8 @@ export interface TestPlatform {
   /** What an AtClient needs to reach `atSign` here: the root, the CA, and `keysFile` (default: its demo `.atKeys` file). */
   clientPreferences(atSign: string, keysFile?: string): { root: string; ca: string; keysFile: string | undefined };
   port(atSign: string): number;
+  /** The certificate chain and key (PEM) the platform's servers present: to pose as one of them. */
+  serverCredentials(): { cert: string; key: string };
   /** A raw client connected to an atSign's server (greeting consumed). */
   connect(atSign: string, options?: Partial<LineClientOptions>): Promise<LineClient>;
   /** A raw client authenticated with legacy `pkam:<sig>` using the demo PKAM key. */
@@ -164,6 +166,10 @@ export async function startTestPlatform(t: CleanupScope | null, options: TestPla
     }
     return demoAtKeysFiles;
   };
+  const serverCredentials = () => ({
+    cert: fs.readFileSync(path.join(dataDir, 'tls', 'server-cert.pem'), 'utf8'),
+    key: fs.readFileSync(path.join(dataDir, 'tls', 'server-key.pem'), 'utf8'),
+  });
   const connect = async (atSign: string, clientOptions: Partial<LineClientOptions> = {}) => {
     const client = await LineClient.connect(port(atSign), { ca: platform.ca, ...clientOptions });
     clients.push(client);
@@ -179,6 +185,7 @@ export async function startTestPlatform(t: CleanupScope | null, options: TestPla
       return { root: platform.root, ca: platform.ca, keysFile: keysFile ?? atKeysFiles().get(atSign) };
     },
     port,
+    serverCredentials,
     connect,
     async pkamClient(atSign) {
       const client = await connect(atSign);
@@ -193,9 +200,7 @@ export async function startTestPlatform(t: CleanupScope | null, options: TestPla
       return client;
     },
     async polClient(atSign, asAtSign) {
-      const cert = fs.readFileSync(path.join(dataDir, 'tls', 'server-cert.pem'), 'utf8');
-      const key = fs.readFileSync(path.join(dataDir, 'tls', 'server-key.pem'), 'utf8');
-      const client = await connect(atSign, { cert, key });
+      const client = await connect(atSign, serverCredentials());
       const [, sessionKey, proof] = (await client.data(`from:${asAtSign}`)).split(':');
       const caller = platform.server(asAtSign);
       if (caller === undefined || sessionKey === undefined || proof === undefined) throw new Error(`cannot pose as ${asAtSign}`);

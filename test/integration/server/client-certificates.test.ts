@@ -33,7 +33,7 @@ describe('client certificates for from:@someoneElse', () => {
   after(() => env.close());
 
   test('the platform certificate (issued by our CA for the listed host) gets a proof', async () => {
-    assert.match(await claimBob({ cert: tlsFile('server-cert.pem'), key: tlsFile('server-key.pem') }), /^data:proof:_[0-9a-f-]+@bob🛠:[0-9a-f-]+$/);
+    assert.match(await claimBob(env.serverCredentials()), /^data:proof:_[0-9a-f-]+@bob🛠:[0-9a-f-]+$/);
   });
 
   test('no certificate, or one from a CA nobody trusts: AT0401', async () => {

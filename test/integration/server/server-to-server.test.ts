@@ -6,8 +6,6 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import tls from 'node:tls';
 import { once } from 'node:events';
 import { ManualClock } from '../../../agent/src/server/index.js';
@@ -126,7 +124,7 @@ describe('server-to-server', () => {
   });
 
   test('a remote that never answers is AT0023 after the read timeout', async () => {
-    const server = tls.createServer({ cert: readTls(env, 'server-cert.pem'), key: readTls(env, 'server-key.pem') });
+    const server = tls.createServer(env.serverCredentials());
     const sockets: tls.TLSSocket[] = [];
     server.on('secureConnection', (socket) => {
       sockets.push(socket);
@@ -167,7 +165,3 @@ describe('server-to-server', () => {
     assert.ok(Number(stats[0]?.value) >= 1);
   });
 });
-
-function readTls(env: TestPlatform, name: string): string {
-  return fs.readFileSync(path.join(env.dataDir, 'tls', name), 'utf8');
-}

@@ -5,8 +5,6 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { generateKeyPairSync, sign, randomUUID } from 'node:crypto';
 import { RsaPrivateKey } from '../../../agent/src/crypto/index.js';
 import { ManualClock } from '../../../agent/src/server/index.js';
@@ -56,9 +54,7 @@ describe('verb_exchanges.json against a live atServer', () => {
 
   test('#3 #4 from: another atSign needs a client certificate naming its directory host', async () => {
     covered.add(3).add(4);
-    const cert = fs.readFileSync(path.join(env.dataDir, 'tls', 'server-cert.pem'), 'utf8');
-    const key = fs.readFileSync(path.join(env.dataDir, 'tls', 'server-key.pem'), 'utf8');
-    const asServer = await env.connect(ME, { cert, key });
+    const asServer = await env.connect(ME, env.serverCredentials());
     assertExchange(3, await asServer.send(fill(exchange(3).command, values)), values);
     const plain = await env.connect(ME);
     assertExchange(4, await plain.send(fill(exchange(4).command, values)), values);
@@ -211,9 +207,7 @@ describe('verb_exchanges.json against a live atServer', () => {
 
   test('#73 pol: the whole reply is @other@, without a newline', async () => {
     covered.add(73);
-    const cert = fs.readFileSync(path.join(env.dataDir, 'tls', 'server-cert.pem'), 'utf8');
-    const key = fs.readFileSync(path.join(env.dataDir, 'tls', 'server-key.pem'), 'utf8');
-    const client = await env.connect(ME, { cert, key });
+    const client = await env.connect(ME, env.serverCredentials());
     const proof = await client.data(`from:${OTHER}`);
     const [, sessionKey, challenge] = proof.split(':');
     // Play bob's server: publish the signed proof where alice's server will look it up.

@@ -5,8 +5,6 @@
  * (default `data:success`). It records the exact command lines it receives, so tests can
  * check the wire format the sender writes and drive its error paths.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import tls from 'node:tls';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -31,10 +29,7 @@ export class ScriptedPeer {
   }
 
   static async start(env: TestPlatform, name: string): Promise<ScriptedPeer> {
-    const server = tls.createServer({
-      cert: fs.readFileSync(path.join(env.dataDir, 'tls', 'server-cert.pem'), 'utf8'),
-      key: fs.readFileSync(path.join(env.dataDir, 'tls', 'server-key.pem'), 'utf8'),
-    });
+    const server = tls.createServer(env.serverCredentials());
     const peer = new ScriptedPeer(`@${name}`, server);
     server.on('secureConnection', (socket) => peer.#serve(socket));
     server.listen(0, '127.0.0.1');

@@ -4,8 +4,6 @@
  * running platform on the same port and data directory. (To pose as another atSign's server,
  * use the platform's `polClient`.)
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import assert from 'node:assert/strict';
 import { AtSignServer, resolveTuning, silentLogger, type AtServerTuning } from '../../../../agent/src/server/index.js';
 import { registryResolver } from '../../../../agent/src/server/atserver/outbound/atsign-resolver.js';
@@ -128,17 +126,12 @@ export class RestartableServer {
   }
 
   async start(): Promise<AtSignServer> {
-    const dataDir = this.#env.dataDir;
     const server = await AtSignServer.start({
       atSign: this.#atSign,
       dataDir: this.#dataDir,
       port: this.#port,
       listenHost: '127.0.0.1',
-      tls: {
-        cert: fs.readFileSync(path.join(dataDir, 'tls', 'server-cert.pem'), 'utf8'),
-        key: fs.readFileSync(path.join(dataDir, 'tls', 'server-key.pem'), 'utf8'),
-        ca: this.#env.ca,
-      },
+      tls: { ...this.#env.serverCredentials(), ca: this.#env.ca },
       resolver: registryResolver(this.#env.platform.registry),
       tuning: resolveTuning({ logger: silentLogger, ...this.#tuning }),
     });
