@@ -8,7 +8,8 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyKey, isValidAtSign, normalizeAtSign, normalizeStoredKey } from '../../../agent/src/protocol/index.js';
 import { keyTypes } from '../../helpers/vectors.js';
-import { cramLogin, startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import type { LineClient } from '../../helpers/line-client.js';
+import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
 
 const WRITABLE = new Set(['publicKey', 'selfKey', 'sharedKey', 'reservedKey']);
 const DEFAULT_OWNER = '@keytypes';
@@ -37,13 +38,12 @@ describe('key_types.json through update', () => {
   });
 
   test('accepted or AT0016, per classification', async () => {
-    const clients = new Map<string, Awaited<ReturnType<TestPlatform['connect']>>>();
+    const clients = new Map<string, LineClient>();
     for (const vector of cases) {
       const owner = ownerOf(vector.key);
       let client = clients.get(owner);
       if (client === undefined) {
-        client = await env.connect(owner);
-        await cramLogin(client, owner, env.cramSecrets.get(owner) ?? '');
+        client = await env.cramClient(owner);
         clients.set(owner, client);
       }
       const type = classifyKey(normalizeStoredKey(vector.key));
