@@ -6,7 +6,6 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LineClient } from '../../helpers/line-client.js';
 import { startTestPlatform } from '../../helpers/platform.js';
 
 const ALICE = '@alice🛠';
@@ -43,12 +42,12 @@ describe('limits', () => {
   test('beyond the inbound limit: AT0012 without a prompt, then close; a freed slot is reused', async (t) => {
     const env = await startTestPlatform(t, { demo: [ALICE], tuning: { limits: { inboundMaxConnections: 3 } } });
     const open = await Promise.all([env.connect(ALICE), env.connect(ALICE), env.connect(ALICE)]);
-    const refused = await LineClient.connect(env.port(ALICE), { ca: env.ca, greeting: false });
+    const refused = await env.connect(ALICE, { greeting: false });
     assert.equal(await refused.waitClosed(), 'error:AT0012-Inbound connection limit exceeded\n');
     open[0]?.destroy();
     // The server notices the close asynchronously: try until a greeting comes back.
     for (let attempt = 0; ; attempt++) {
-      const again = await LineClient.connect(env.port(ALICE), { ca: env.ca, greeting: false });
+      const again = await env.connect(ALICE, { greeting: false });
       const first = await again.readExactly(1).catch(() => '');
       if (first === '@') {
         assert.equal(await again.data('noop:0'), 'ok');
