@@ -75,10 +75,6 @@ export class LineClient {
     return client;
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   /** What arrived and was not read yet. */
   get unread(): string {
     return this.#buffer;

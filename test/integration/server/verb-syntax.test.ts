@@ -15,7 +15,7 @@ import { pkamLogin, startTestPlatform, type TestPlatform } from '../../helpers/p
 /** Rejected by the strict regex, accepted by the server's lenient option reader. */
 const LENIENT_ACCEPTED: ReadonlySet<string> = new Set(['update:isEncrypted:true:ttl:100:@bob:k@alice v']);
 
-export function serverAccepts(vector: VerbSyntaxCase): boolean {
+function serverAccepts(vector: VerbSyntaxCase): boolean {
   if (vector.regex === 'sync') return false;
   return vector.matches || LENIENT_ACCEPTED.has(vector.command);
 }
