@@ -107,6 +107,12 @@ async function expectSuccess(client: LineClient, command: string, atSign: string
   client.owner = atSign;
 }
 
+/** The server's latest commit id, from `stats:3` (its reply is `data: [{…,"value":"<id>"}]`). */
+export async function lastCommitId(client: LineClient): Promise<number> {
+  const [stat] = JSON.parse((await client.data('stats:3')).trimStart()) as [{ value: string }];
+  return Number(stat.value);
+}
+
 export async function cramLogin(client: LineClient, atSign: string, secret: string): Promise<void> {
   const challenge = await client.data(`from:${atSign}`);
   await expectSuccess(client, `cram:${cramDigest(secret, challenge)}`, atSign);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../../agent/src/server/index.js';
 import { parseAtDate } from '../../../agent/src/protocol/index.js';
 import type { LineClient } from '../../helpers/line-client.js';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { lastCommitId, startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
 
 const ME = '@alice🛠';
 
@@ -163,7 +163,7 @@ describe('key semantics', () => {
   test('update:meta of a missing key creates it with a null value; delete of a missing key commits', async () => {
     assert.match(await owner.data(`update:meta:metaonly${ME}:ttr:10`), /^\d+$/);
     assert.equal(await owner.data(`llookup:metaonly${ME}`), 'null');
-    const before = Number(JSON.parse((await owner.data('stats:3')).trimStart())[0].value);
+    const before = await lastCommitId(owner);
     assert.equal(Number(await owner.data(`delete:never-existed${ME}`)), before + 1);
   });
 
@@ -215,7 +215,7 @@ describe('key semantics', () => {
     const first = await startTestPlatform(t, { demo: [ME] });
     const client = await first.pkamClient(ME);
     await client.data(`update:kept${ME} across restarts`);
-    const lastId = Number(JSON.parse((await client.data('stats:3')).trimStart())[0].value);
+    const lastId = await lastCommitId(client);
     const signingKey = await client.data(`llookup:public:signing_publickey${ME}`);
     const port = first.port(ME);
     await first.platform.close();

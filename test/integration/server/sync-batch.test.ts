@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LineClient } from '../../helpers/line-client.js';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { lastCommitId, startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
 
 const ME = '@alice🛠';
 
@@ -45,7 +45,7 @@ describe('sync:from and batch', () => {
   }
 
   test('pages of at most 25, ascending, latest entry per key, current values, deletes with nulls', async () => {
-    const start = Number(JSON.parse((await owner.data('stats:3')).trimStart())[0].value);
+    const start = await lastCommitId(owner);
     for (let i = 0; i < 60; i++) await owner.data(`update:item${i}.sync${ME} v${i}`);
     await owner.data(`update:item0.sync${ME} changed`);
     await owner.data(`delete:item1.sync${ME}`);
@@ -77,7 +77,7 @@ describe('sync:from and batch', () => {
   });
 
   test('a page is cut at ~5 MB but always holds at least one entry', async () => {
-    const start = Number(JSON.parse((await owner.data('stats:3')).trimStart())[0].value);
+    const start = await lastCommitId(owner);
     const big = 'x'.repeat(3 * 1024 * 1024);
     for (let i = 0; i < 3; i++) await owner.data(`update:big${i}.sync${ME} ${big}`);
     const sizes = [];

@@ -9,7 +9,7 @@ import { generateKeyPairSync, sign, randomUUID } from 'node:crypto';
 import { RsaPrivateKey } from '../../../agent/src/crypto/index.js';
 import { ManualClock } from '../../../agent/src/server/index.js';
 import { LineClient } from '../../helpers/line-client.js';
-import { cramLogin, demoKeysOf, pkamLogin, startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { cramLogin, demoKeysOf, lastCommitId, pkamLogin, startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
 import { assertExchange, EXCHANGES, exchange, fill, NOTIFICATION_EXCHANGES, type Placeholders } from './exchange-vectors.js';
 
 const ME = '@alice🛠';
@@ -195,7 +195,7 @@ describe('verb_exchanges.json against a live atServer', () => {
 
   test('#54 sync:from returns the entries after n with current values', async () => {
     covered.add(54);
-    const n = Number(JSON.parse((await owner.data('stats:3')).trimStart())[0].value);
+    const n = await lastCommitId(owner);
     await owner.data(`update:public:twitter.persona${ME} @alice_tweets`);
     const filled = { ...values, n };
     assertExchange(54, await owner.send(fill(exchange(54).command, filled)), filled);
