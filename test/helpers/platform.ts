@@ -97,6 +97,17 @@ export async function pkamLogin(client: LineClient, atSign: string, privateKeyBa
   await expectSuccess(client, `pkam:${signature}`, atSign);
 }
 
+/**
+ * `from:` then `pkam:…:enrollmentId:<id>:<sig>` (an APKAM device's login); returns the reply
+ * line, and on success the client's owner is set.
+ */
+export async function apkamLogin(client: LineClient, atSign: string, enrollmentId: string, privateKey: RsaPrivateKey): Promise<string> {
+  const challenge = await client.data(`from:${atSign}`);
+  const reply = await client.send(`pkam:signingAlgo:rsa2048:hashingAlgo:sha256:enrollmentId:${enrollmentId}:${privateKey.signText(challenge)}`, `${atSign}@`);
+  if (reply.line === 'data:success') client.owner = atSign;
+  return reply.line;
+}
+
 /** Sends an auth command; on `data:success` reads the owner prompt and marks the client authenticated. */
 async function expectSuccess(client: LineClient, command: string, atSign: string): Promise<void> {
   await client.write(`${command}\n`);

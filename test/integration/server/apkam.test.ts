@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { generateRsaKeyPair, type RsaKeyPair } from '../../../agent/src/crypto/index.js';
 import { ManualClock } from '../../../agent/src/server/index.js';
 import type { LineClient } from '../../helpers/line-client.js';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { apkamLogin, startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
 import { assertExchange } from './exchange-vectors.js';
 
 const ME = '@apkam';
@@ -21,14 +21,6 @@ describe('APKAM enrollments', () => {
   let firstApp: RsaKeyPair;
   let firstEnrollment: string;
   let manager: LineClient;
-
-  /** `from:` then `pkam:…:enrollmentId:<id>:<sig>`; returns the reply line. */
-  async function apkamLogin(client: LineClient, enrollmentId: string, keys: RsaKeyPair): Promise<string> {
-    const challenge = await client.data(`from:${ME}`);
-    const reply = await client.send(`pkam:signingAlgo:rsa2048:hashingAlgo:sha256:enrollmentId:${enrollmentId}:${keys.privateKey.signText(challenge)}`, `${ME}@`);
-    if (reply.line === 'data:success') client.owner = ME;
-    return reply.line;
-  }
 
   async function request(client: LineClient, params: Record<string, unknown>): Promise<{ enrollmentId: string; status: string }> {
     return JSON.parse(await client.data(`enroll:request:${JSON.stringify(params)}`)) as { enrollmentId: string; status: string };
@@ -49,7 +41,7 @@ describe('APKAM enrollments', () => {
     assert.equal(enrolled.status, 'approved');
     firstEnrollment = enrolled.enrollmentId;
     manager = await env.connect(ME);
-    assert.equal(await apkamLogin(manager, firstEnrollment, firstApp), 'data:success');
+    assert.equal(await apkamLogin(manager, ME, firstEnrollment, firstApp.privateKey), 'data:success');
   });
   after(() => env.close());
 
@@ -95,7 +87,7 @@ describe('APKAM enrollments', () => {
     assert.equal(approved.status, 'approved');
 
     const app = await env.connect(ME);
-    assert.equal(await apkamLogin(app, pending.enrollmentId, device), 'data:success');
+    assert.equal(await apkamLogin(app, ME, pending.enrollmentId, device.privateKey), 'data:success');
     assert.equal(JSON.parse(await app.data(`keys:get:keyName:${pending.enrollmentId}.default_self_enc_key.__manage${ME}`)).value, 'c2VsZg==');
     assert.match((await app.send(`keys:get:keyName:${firstEnrollment}.default_self_enc_key.__manage${ME}`)).line, /^error:AT0009-/);
     // Namespaces: buzz read-write, wavi read-only, nothing else; public and reserved keys always.
@@ -134,7 +126,7 @@ describe('APKAM enrollments', () => {
 
     await manager.data(`enroll:approve:{"enrollmentId":"${other.enrollmentId}"}`);
     const app = await env.connect(ME);
-    assert.equal(await apkamLogin(app, other.enrollmentId, device), 'data:success');
+    assert.equal(await apkamLogin(app, ME, other.enrollmentId, device.privateKey), 'data:success');
     assert.equal(await app.data('noop:0'), 'ok');
     assert.equal(JSON.parse(await manager.data(`enroll:revoke:{"enrollmentId":"${other.enrollmentId}"}`)).status, 'revoked');
     await app.waitClosed();
@@ -142,7 +134,7 @@ describe('APKAM enrollments', () => {
     const challenge2 = await again.data(`from:${ME}`);
     assert.match((await again.send(`pkam:enrollmentId:${other.enrollmentId}:${device.privateKey.signText(challenge2)}`)).line, /^error:AT0027:enrollment_id: .* is revoked$/);
     assert.equal(JSON.parse(await manager.data(`enroll:unrevoke:{"enrollmentId":"${other.enrollmentId}"}`)).status, 'approved');
-    assert.equal(await apkamLogin(await env.connect(ME), other.enrollmentId, device), 'data:success');
+    assert.equal(await apkamLogin(await env.connect(ME), ME, other.enrollmentId, device.privateKey), 'data:success');
 
     assert.match((await manager.send(`enroll:delete:{"enrollmentId":"${other.enrollmentId}"}`)).line, /^error:AT0011-.*Only denied or revoked/);
     assert.equal(JSON.parse(await manager.data(`enroll:delete:{"enrollmentId":"${denied.enrollmentId}"}`)).status, 'deleted');

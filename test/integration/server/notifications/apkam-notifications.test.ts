@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { generateRsaKeyPair, type RsaKeyPair } from '../../../../agent/src/crypto/index.js';
 import type { LineClient } from '../../../helpers/line-client.js';
-import { startTestPlatform, type TestPlatform } from '../../../helpers/platform.js';
+import { apkamLogin, startTestPlatform, type TestPlatform } from '../../../helpers/platform.js';
 import { readNotification } from './support.js';
 
 const ME = '@apkamnotify';
@@ -22,10 +22,7 @@ describe('notifications on an APKAM device connection', () => {
 
   async function apkamClient(id: string, keys: RsaKeyPair): Promise<LineClient> {
     const client = await env.connect(ME);
-    const challenge = await client.data(`from:${ME}`);
-    const reply = await client.send(`pkam:enrollmentId:${id}:${keys.privateKey.signText(challenge)}`, `${ME}@`);
-    assert.equal(reply.line, 'data:success');
-    client.owner = ME;
+    assert.equal(await apkamLogin(client, ME, id, keys.privateKey), 'data:success');
     return client;
   }
 
