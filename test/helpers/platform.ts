@@ -66,6 +66,8 @@ export interface TestPlatform {
   readonly platform: Platform;
   readonly dataDir: string;
   readonly ca: string;
+  /** What the servers were started with (the quiet test logger included): for restarting one. */
+  readonly tuning: AtServerTuning;
   /** CRAM secrets of the `atSigns` created by this start. */
   readonly cramSecrets: ReadonlyMap<string, string>;
   /** Demo `.atKeys` files (atSign → path), written on first use. */
@@ -140,9 +142,10 @@ const testLogger = process.env.ATAGENT_TEST_LOG ? { info: () => undefined, warn:
 export async function startTestPlatform(t: CleanupScope | null, options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'atagent-platform-'));
+  const tuning: AtServerTuning = { logger: testLogger, ...options.tuning };
   const platform = await startPlatform({
     dataDir,
-    tuning: { logger: testLogger, ...options.tuning },
+    tuning,
     ...(options.redis === undefined ? {} : { redis: options.redis }),
   });
   const clients: LineClient[] = [];
@@ -196,6 +199,7 @@ export async function startTestPlatform(t: CleanupScope | null, options: TestPla
     platform,
     dataDir,
     ca: platform.ca,
+    tuning,
     cramSecrets,
     atKeysFiles,
     clientPreferences(atSign, keysFile) {

@@ -22,8 +22,8 @@ describe('notifications while the recipient is unavailable', () => {
 
   before(async () => {
     env = await startTestPlatform(null, { demo: [ALICE, BOB], tuning: TUNING });
-    alice = new RestartableServer(env, ALICE, TUNING);
-    bob = new RestartableServer(env, BOB, TUNING);
+    alice = new RestartableServer(env, ALICE);
+    bob = new RestartableServer(env, BOB);
   });
   after(async () => {
     await alice.close();

@@ -22,7 +22,7 @@ describe('notification lifetime (ttln)', () => {
 
   before(async () => {
     env = await startTestPlatform(null, { demo: [ALICE, BOB], tuning });
-    bob = new RestartableServer(env, BOB, tuning);
+    bob = new RestartableServer(env, BOB);
   });
   after(async () => {
     await bob.close();

@@ -5,7 +5,7 @@
  * use the platform's `polClient`.)
  */
 import assert from 'node:assert/strict';
-import { AtSignServer, resolveTuning, silentLogger, type AtServerTuning } from '../../../../agent/src/server/index.js';
+import { AtSignServer, resolveTuning } from '../../../../agent/src/server/index.js';
 import { registryResolver } from '../../../../agent/src/server/atserver/outbound/atsign-resolver.js';
 import { NOTIFICATIONS } from '../../../../agent/src/server/atserver/notifications/notification-module.js';
 import type { NotificationService } from '../../../../agent/src/server/atserver/notifications/notification-service.js';
@@ -100,18 +100,16 @@ export function replayedLines(client: LineClient): string[] {
 export class RestartableServer {
   readonly #env: TestPlatform;
   readonly #atSign: string;
-  readonly #tuning: AtServerTuning;
   readonly #port: number;
   readonly #dataDir: string;
   #current: AtSignServer;
   #restarted: AtSignServer | undefined;
 
-  constructor(env: TestPlatform, atSign: string, tuning: AtServerTuning) {
+  constructor(env: TestPlatform, atSign: string) {
     const server = env.platform.server(atSign);
     assert.ok(server !== undefined, `${atSign} is not hosted`);
     this.#env = env;
     this.#atSign = atSign;
-    this.#tuning = tuning;
     this.#current = server;
     this.#port = server.port;
     this.#dataDir = server.dataDir;
@@ -133,7 +131,7 @@ export class RestartableServer {
       listenHost: '127.0.0.1',
       tls: { ...this.#env.serverCredentials(), ca: this.#env.ca },
       resolver: registryResolver(this.#env.platform.registry),
-      tuning: resolveTuning({ logger: silentLogger, ...this.#tuning }),
+      tuning: resolveTuning(this.#env.tuning),
     });
     this.#current = server;
     this.#restarted = server;
