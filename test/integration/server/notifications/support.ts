@@ -23,14 +23,7 @@ export function notificationsOf(server: AtSignServer | undefined): NotificationS
 export function waitForStatus(service: NotificationService, id: string, status: NotificationStatus): Promise<StoredNotification> {
   const current = service.records.get(id);
   if (current?.status === status) return Promise.resolve(current);
-  return new Promise((resolve) => {
-    const stop = service.records.onChange((notification) => {
-      if (notification.id === id && notification.status === status) {
-        stop();
-        resolve(notification);
-      }
-    });
-  });
+  return waitForStored(service, (notification) => notification.id === id && notification.status === status);
 }
 
 /** Resolves with the next stored notification `accept` takes (e.g. received with some key). */
