@@ -52,7 +52,7 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
     async function start(
       t: TestContext,
       options: Partial<DirectoryServerOptions> = {},
-    ): Promise<{ server: DirectoryServer; registry: DirectoryRegistry; connect(): Promise<DirectoryTestClient> }> {
+    ): Promise<{ server: DirectoryServer; registry: DirectoryRegistry; connect(greeting?: boolean): Promise<DirectoryTestClient> }> {
       const registry = await openRegistry(t);
       await registerDemoRecords(registry);
       const server = await startDirectoryServer({
@@ -73,8 +73,9 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
       return {
         server,
         registry,
-        async connect() {
-          const client = await DirectoryTestClient.connect(server.port, { ca: material.ca, greeting: false });
+        /** A client past the `@` greeting, unless `greeting` is false (then it reads the greeting itself). */
+        async connect(greeting = true) {
+          const client = await DirectoryTestClient.connect(server.port, { ca: material.ca, greeting });
           clients.push(client);
           return client;
         },
@@ -83,7 +84,7 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
 
     test('writes the @ prompt right after the handshake', async (t) => {
       const { connect } = await start(t);
-      const client = await connect();
+      const client = await connect(false);
       assert.equal(await client.readUntil('@'), '');
       assert.equal(client.unread, '');
     });
@@ -91,7 +92,6 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
     test('answers every virtual-environment record, emoji atSigns included, on one connection', async (t) => {
       const { connect } = await start(t);
       const client = await connect();
-      await client.readUntil('@');
       assert.ok(demoRecords.length >= 20);
       for (const [atSign, address] of demoRecords) assert.equal(await client.lookup(atSign), address, atSign);
       assert.ok(demoRecords.some(([atSign]) => atSign === 'alice🛠'));
@@ -100,11 +100,9 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
     test('answers null for an unknown atSign and for an empty line (what at_c sends first)', async (t) => {
       const { connect } = await start(t);
       const client = await connect();
-      await client.readUntil('@');
       await client.write('\r\n');
       assert.equal(await client.readUntil('\r\n@'), 'null');
       const other = await connect();
-      await other.readUntil('@');
       assert.equal(await other.lookup('nobody-has-this'), 'null');
     });
 
@@ -112,7 +110,6 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
       const { connect, registry } = await start(t);
       await registry.register('@Zed🛠', 'Zed.Example', 7000);
       const client = await connect();
-      await client.readUntil('@');
       assert.equal(await client.lookup('ALICE🛠'), 'vip.ve.atsign.zone:25000');
       assert.equal(await client.lookup('  bob🛠 \r'), 'vip.ve.atsign.zone:25003');
       assert.equal(await client.lookup('zed🛠'), 'zed.example:7000');
@@ -122,7 +119,6 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
     test('@exit closes the connection without a reply', async (t) => {
       const { connect } = await start(t);
       const client = await connect();
-      await client.readUntil('@');
       assert.equal(await client.lookup('alice🛠'), 'vip.ve.atsign.zone:25000');
       await client.write('@EXIT\n');
       assert.equal(await client.waitClosed(), '');
@@ -131,7 +127,6 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
     test('a lookup arriving byte by byte, splitting the emoji, is answered once', async (t) => {
       const { connect } = await start(t);
       const client = await connect();
-      await client.readUntil('@');
       for (const byte of Buffer.from('emoji🦄🛠\n', 'utf8')) await client.write(Buffer.from([byte]));
       assert.equal(await client.readUntil('\r\n@'), 'vip.ve.atsign.zone:25009');
       assert.equal(await client.lookup('srie'), 'vip.ve.atsign.zone:25018');
@@ -140,7 +135,6 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
     test('a burst of lookups in one write gets one answer per line, in order', async (t) => {
       const { connect } = await start(t);
       const client = await connect();
-      await client.readUntil('@');
       const burst = demoRecords.slice(0, 12);
       await client.write(burst.map(([atSign]) => `${atSign}\n`).join('') + 'unknown-one\r\nbarbara🛠\n');
       for (const [atSign, address] of burst) assert.equal(await client.readUntil('\r\n@'), address, atSign);
@@ -151,7 +145,6 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
     test('throttling: the 2nd not-found is answered after the delay, the 3rd closes unanswered', async (t) => {
       const { connect } = await start(t, { notFoundDelayMs: 25 });
       const client = await connect();
-      await client.readUntil('@');
       assert.equal(await client.lookup('unknown-1'), 'null');
       assert.equal(await client.lookup('alice🛠'), 'vip.ve.atsign.zone:25000', 'found lookups do not count');
       assert.equal(await client.lookup('unknown-2'), 'null');
@@ -161,19 +154,16 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
 
       // The count is per connection: a new connection starts afresh.
       const fresh = await connect();
-      await fresh.readUntil('@');
       assert.equal(await fresh.lookup('unknown-1'), 'null');
     });
 
     test('throttling holds the 2nd not-found answer back while the delay runs; other connections are served', async (t) => {
       const { connect, server } = await start(t, { notFoundDelayMs: 3_600_000 });
       const slow = await connect();
-      await slow.readUntil('@');
       assert.equal(await slow.lookup(''), 'null');
       await slow.write('unknown-2\nalice🛠\n');
       // A full round trip on another connection after unknown-2 was sent.
       const other = await connect();
-      await other.readUntil('@');
       assert.equal(await other.lookup('alice🛠'), 'vip.ve.atsign.zone:25000');
       assert.equal(await other.lookup('bob🛠'), 'vip.ve.atsign.zone:25003');
       assert.equal(slow.unread, '', 'nothing answered while throttled, not even the lookup queued behind it');
@@ -185,7 +175,6 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
     test('a request over 255 characters closes the connection unanswered; 254 + newline is fine', async (t) => {
       const { connect } = await start(t);
       const client = await connect();
-      await client.readUntil('@');
       assert.equal(await client.lookup('x'.repeat(254)), 'null');
       await client.write(`${'y'.repeat(255)}\n`);
       assert.equal(await client.waitClosed(), '');
@@ -195,8 +184,6 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
       const { connect } = await start(t);
       const flood = await connect();
       const good = await connect();
-      await flood.readUntil('@');
-      await good.readUntil('@');
       // The server stops reading at once; do not wait for the whole write to drain.
       flood.socket.write(Buffer.alloc(10 * 1024 * 1024, 0x61), () => undefined);
       assert.equal(await flood.waitClosed(), '');
@@ -206,7 +193,6 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
     test('garbage bytes are lookups that find nothing, and count towards the throttle', async (t) => {
       const { connect } = await start(t);
       const client = await connect();
-      await client.readUntil('@');
       assert.equal(await client.lookup('\u0000\u00ff\u0007'), 'null');
       await client.write(Buffer.from([0xff, 0xfe, 0x0a]));
       assert.equal(await client.readUntil('\r\n@'), 'null');
@@ -217,14 +203,11 @@ export function directoryServerSuite(label: string, openRegistry: OpenRegistry):
     test('an idle connection is closed; connections over the limit are refused', async (t) => {
       const { connect } = await start(t, { idleTimeoutMs: 50 });
       const idle = await connect();
-      await idle.readUntil('@');
       assert.equal(await idle.waitClosed(), '');
 
       const { connect: connectLimited } = await start(t, { maxConnections: 2 });
       const first = await connectLimited();
       const second = await connectLimited();
-      await first.readUntil('@');
-      await second.readUntil('@');
       await assert.rejects(connectLimited(), /closed during the handshake|ECONNRESET|socket hang up|disconnected/);
       assert.equal(await first.lookup('alice🛠'), 'vip.ve.atsign.zone:25000');
     });

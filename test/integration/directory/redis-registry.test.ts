@@ -60,9 +60,8 @@ describe('Redis registry', () => {
     await registries[0]!.register('@alice🛠', 'host-a.example', 25000);
     await registries[1]!.register('@bob🛠', 'host-b.example', 25001);
     for (const server of servers) {
-      const client = await DirectoryTestClient.connect(server.port, { ca: material.ca, greeting: false });
+      const client = await DirectoryTestClient.connect(server.port, { ca: material.ca });
       t.after(() => client.destroy());
-      await client.readUntil('@');
       assert.equal(await client.lookup('alice🛠'), 'host-a.example:25000');
       assert.equal(await client.lookup('bob🛠'), 'host-b.example:25001');
     }
@@ -81,9 +80,8 @@ describe('Redis registry', () => {
     await registry.register('alice🛠', 'host-a.example', 25000);
 
     await redis.stop();
-    const client = await DirectoryTestClient.connect(server.port, { ca: material.ca, greeting: false });
+    const client = await DirectoryTestClient.connect(server.port, { ca: material.ca });
     t.after(() => client.destroy());
-    await client.readUntil('@');
     await client.write('alice🛠\n');
     assert.equal(await client.waitClosed(), '', 'no "null" answer');
     assert.ok(logger.warnings.some((warning) => warning.includes('lookup failed')), logger.warnings.join('\n'));
