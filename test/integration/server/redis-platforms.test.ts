@@ -9,9 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { LineClient } from '../../helpers/line-client.js';
 import { startTestPlatform } from '../../helpers/platform.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { DirectoryTestClient } from '../directory/directory-client.js';
 import { startRedisServer } from '../directory/redis-server-process.js';
 
 test('two platforms on one Redis directory serve each other\'s atSigns', async (t) => {
@@ -22,11 +22,9 @@ test('two platforms on one Redis directory serve each other\'s atSigns', async (
   const second = await startTestPlatform(t, { demo: ['@bob🛠'], redis: redis.url, dataDir: secondDir, tuning: { notifications: { autoNotify: false } } });
 
   for (const root of [first.platform.rootPort, second.platform.rootPort]) {
-    const client = await LineClient.connect(root, { ca: first.ca });
-    await client.write('bob🛠\n');
-    assert.equal(await client.readUntil('\r\n@'), `localhost:${second.port('@bob🛠')}`);
-    await client.write('alice🛠\n');
-    assert.equal(await client.readUntil('\r\n@'), `localhost:${first.port('@alice🛠')}`);
+    const client = await DirectoryTestClient.connect(root, { ca: first.ca });
+    assert.equal(await client.lookup('bob🛠'), `localhost:${second.port('@bob🛠')}`);
+    assert.equal(await client.lookup('alice🛠'), `localhost:${first.port('@alice🛠')}`);
     client.destroy();
   }
 

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign, randomUUID } from 'node:crypto';
 import { RsaPrivateKey } from '../../../agent/src/crypto/index.js';
 import { ManualClock } from '../../../agent/src/server/index.js';
-import { LineClient } from '../../helpers/line-client.js';
+import type { LineClient } from '../../helpers/line-client.js';
 import { cramLogin, demoKeysOf, lastCommitId, pkamLogin, startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { DirectoryTestClient } from '../directory/directory-client.js';
 import { assertExchange, EXCHANGES, exchange, fill, NOTIFICATION_EXCHANGES, type Placeholders } from './exchange-vectors.js';
 
 const ME = '@alice🛠';
@@ -227,11 +228,9 @@ describe('verb_exchanges.json against a live atServer', () => {
     covered.add(77).add(78);
     const registry = env.platform.registry;
     await registry.register('alice🛠-vector', 'vip.ve.atsign.zone', 25000);
-    const root = await LineClient.connect(env.platform.rootPort, { ca: env.ca });
-    await root.write('alice🛠-vector\n');
-    assert.match(await root.readUntil('\r\n@'), /^vip\.ve\.atsign\.zone:25000$/);
-    await root.write('nosuchatsign\n');
-    assert.match(await root.readUntil('\r\n@'), new RegExp(exchange(78).responseRegex));
+    const root = await DirectoryTestClient.connect(env.platform.rootPort, { ca: env.ca });
+    assert.match(await root.lookup('alice🛠-vector'), /^vip\.ve\.atsign\.zone:25000$/);
+    assert.match(await root.lookup('nosuchatsign'), new RegExp(exchange(78).responseRegex));
     root.destroy();
   });
 
