@@ -9,7 +9,7 @@ import { generateKeyPairSync, sign, randomUUID } from 'node:crypto';
 import { RsaPrivateKey } from '../../../agent/src/crypto/index.js';
 import { ManualClock } from '../../../agent/src/server/index.js';
 import type { LineClient } from '../../helpers/line-client.js';
-import { cramLogin, demoKeysOf, lastCommitId, pkamLogin, startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { demoKeysOf, lastCommitId, startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
 import { DirectoryTestClient } from '../directory/directory-client.js';
 import { assertExchange, EXCHANGES, exchange, fill, NOTIFICATION_EXCHANGES, type Placeholders } from './exchange-vectors.js';
 
@@ -80,8 +80,7 @@ describe('verb_exchanges.json against a live atServer', () => {
     covered.add(7);
     const eccAtSign = `@ecc${uid}`;
     const registered = await env.platform.registerAtSign(eccAtSign);
-    const setup = await env.connect(eccAtSign);
-    await cramLogin(setup, eccAtSign, registered.cramSecret ?? '');
+    const setup = await env.cramClient(eccAtSign, registered.cramSecret);
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' });
     const pointHex = `04${Buffer.from(jwk.x ?? '', 'base64url').toString('hex')}${Buffer.from(jwk.y ?? '', 'base64url').toString('hex')}`;
@@ -103,8 +102,7 @@ describe('verb_exchanges.json against a live atServer', () => {
 
   test('#9 cram with the demo secret', async () => {
     covered.add(9);
-    const client = await env.connect(ME);
-    await cramLogin(client, ME, demoKeysOf(ME).cramSecret);
+    const client = await env.cramClient(ME, demoKeysOf(ME).cramSecret);
     assert.equal(client.owner, ME);
   });
 
@@ -158,7 +156,7 @@ describe('verb_exchanges.json against a live atServer', () => {
     const command = exchange(31).command.replace('<key>', demoKeysOf(ME).pkamPublicKey);
     assertExchange(31, await owner.send(command), values);
     // Still the same key: PKAM keeps working.
-    await pkamLogin(await env.connect(ME), ME, demoKeysOf(ME).pkamPrivateKey);
+    await env.pkamClient(ME);
   });
 
   test('#32 #33 #34 owner scan, scan with a regex, malformed scan', async () => {
