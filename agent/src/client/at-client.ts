@@ -4,7 +4,7 @@
  * One authenticated command connection (re-established on demand); each monitor has its own.
  */
 import { randomUUID } from 'node:crypto';
-import { defaultAtKeysPath, loadAtKeys, type AtKeys } from '../crypto/index.js';
+import { defaultAtKeysPath, loadAtKeys } from '../crypto/index.js';
 import { AtDirectory, loadCa } from '../net/index.js';
 import {
   deleteCommand,
@@ -135,13 +135,10 @@ export interface NotifyAllResult {
 
 interface ClientParts {
   readonly preferences: ResolvedPreferences;
-  readonly keys: AtKeys;
   readonly session: ServerSession;
   readonly sessionSettings: SessionSettings;
   readonly codec: ValueCodec;
   readonly decoder: NotificationDecoder;
-  readonly sharedKeys: SharedKeyStore;
-  readonly publicKeys: PublicKeyCache;
 }
 
 function putMetadata(options: PutOptions | undefined): MetadataOptions {
@@ -237,7 +234,7 @@ export class AtClient {
       sharedKeys,
       publicKeys,
     );
-    return { preferences, keys, session, sessionSettings, codec, decoder: new NotificationDecoder(atSign, codec), sharedKeys, publicKeys };
+    return { preferences, session, sessionSettings, codec, decoder: new NotificationDecoder(atSign, codec) };
   }
 
   get namespace(): string | undefined {

@@ -25,11 +25,6 @@ export class PublicKeyCache {
     return pendingLookup(this.#keys, name, (atSign) => this.#fetch(atSign));
   }
 
-  /** Forget a key (its owner may have reset their atSign). */
-  invalidate(atSign: string): void {
-    this.#keys.delete(normalizeAtSign(atSign));
-  }
-
   async #fetch(atSign: string): Promise<RsaPublicKey> {
     const text = await this.#runner.data(plookupCommand(`publickey${atSign}`));
     if (text === 'null' || text === '') throw new UnexpectedResponseError(`${atSign} has no public encryption key (public:publickey${atSign})`);

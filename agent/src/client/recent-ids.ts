@@ -28,12 +28,4 @@ export class RecentIds {
     this.#ids.add(id);
     return true;
   }
-
-  has(id: string): boolean {
-    return this.#ids.has(id);
-  }
-
-  get size(): number {
-    return this.#ids.size;
-  }
 }

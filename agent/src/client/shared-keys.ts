@@ -84,13 +84,6 @@ export class SharedKeyStore {
     return pendingLookup(this.#incoming, name, (atSign) => this.#fetchIncoming(atSign, fresh));
   }
 
-  /** Forget what we know about keys with `atSign` (both directions). */
-  invalidate(atSign: string): void {
-    const name = normalizeAtSign(atSign);
-    this.#outgoing.delete(name);
-    this.#incoming.delete(name);
-  }
-
   #unwrap(sender: string, sharedKeyEnc: string): AesKey {
     const known = this.#unwrapped.get(sharedKeyEnc);
     if (known !== undefined) return known;
