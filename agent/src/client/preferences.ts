@@ -4,7 +4,7 @@
  */
 import type { AtKeys } from '../crypto/index.js';
 import type { BackoffOptions } from '../net/index.js';
-import { DEFAULT_ROOT, DEFAULT_DIRECTORY_CACHE_TTL_MS } from '../net/index.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_DIRECTORY_CACHE_TTL_MS, DEFAULT_ROOT } from '../net/index.js';
 import type { ClientConfigFields, PkamHashingAlgo } from '../protocol/index.js';
 
 export interface AtClientPreferences {
@@ -72,8 +72,8 @@ export function resolvePreferences(preferences: AtClientPreferences = {}): Resol
     keysFile: preferences.keysFile,
     atKeys: preferences.atKeys,
     ca: preferences.ca,
-    connectTimeoutMs: positive('connectTimeoutMs', preferences.connectTimeoutMs, 10_000),
-    commandTimeoutMs: positive('commandTimeoutMs', preferences.commandTimeoutMs, 30_000),
+    connectTimeoutMs: positive('connectTimeoutMs', preferences.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS),
+    commandTimeoutMs: positive('commandTimeoutMs', preferences.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS),
     monitorHeartbeatMs: positive('monitorHeartbeatMs', preferences.monitorHeartbeatMs, DEFAULT_MONITOR_HEARTBEAT_MS),
     reconnect: preferences.reconnect ?? {},
     emitIvNonce: preferences.emitIvNonce ?? true,

@@ -5,7 +5,7 @@
  * hour, and the `proxy:` convention that skips the root altogether.
  */
 import { normalizeAtSign, parseRootAnswer, rootLookupCommand, type SecondaryAddress } from '../protocol/index.js';
-import { AtConnection } from './connection.js';
+import { AtConnection, DEFAULT_CONNECT_TIMEOUT_MS } from './connection.js';
 import { AtSignNotFoundError, ConnectError } from './errors.js';
 import type { TlsSettings } from './tls-options.js';
 
@@ -120,7 +120,7 @@ export class AtDirectory {
   }
 
   async #queryRoot(atSign: string): Promise<SecondaryAddress | null> {
-    const timeoutMs = this.#options.timeoutMs ?? 10_000;
+    const timeoutMs = this.#options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const connection = await AtConnection.open({
       host: this.root.host,
       port: this.root.port,
