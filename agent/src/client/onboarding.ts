@@ -17,7 +17,7 @@
  * `pkam:<signature>`.
  */
 import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   AesKey,
@@ -25,6 +25,7 @@ import {
   defaultAtKeysPath,
   generateRsaKeyPair,
   loadAtKeys,
+  refuseExistingKeyFile,
   writeAtKeys,
   type AtKeys,
 } from '../crypto/index.js';
@@ -63,19 +64,9 @@ export interface OnboardResult {
 const PKAM_PUBLIC_KEY = 'privatekey:at_pkam_publickey';
 const CRAM_SECRET_KEY = 'privatekey:at_secret';
 
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
-}
-
 /** Refuses an existing file (unless overwriting) and an unwritable directory before the server is touched. */
 async function checkKeysFile(keysPath: string, overwrite: boolean): Promise<void> {
-  if (!overwrite) {
-    const existing = await stat(keysPath).catch((error: unknown) => {
-      if (errorCode(error) === 'ENOENT') return undefined;
-      throw error;
-    });
-    if (existing !== undefined) throw new KeyFileExistsError(keysPath);
-  }
+  if (!overwrite) await refuseExistingKeyFile(keysPath);
   const directory = dirname(keysPath);
   await mkdir(directory, { recursive: true, mode: 0o700 });
   await access(directory, constants.W_OK);

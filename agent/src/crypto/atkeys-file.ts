@@ -115,12 +115,17 @@ async function placeWithoutReplacing(temporary: string, path: string): Promise<v
     if (code === 'EEXIST') throw new KeyFileExistsError(path);
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
   }
+  await refuseExistingKeyFile(path);
+  await rename(temporary, path);
+}
+
+/** Throws KeyFileExistsError when anything is at `path` already. */
+export async function refuseExistingKeyFile(path: string): Promise<void> {
   const existing = await stat(path).catch((error: unknown) => {
     if (errorCode(error) === 'ENOENT') return undefined;
     throw error;
   });
   if (existing !== undefined) throw new KeyFileExistsError(path);
-  await rename(temporary, path);
 }
 
 /** Makes the new directory entry durable; not every filesystem can, which is not an error. */

@@ -21,7 +21,7 @@ export {
   serializeAtKeys,
   type AtKeys,
 } from './atkeys.js';
-export { loadAtKeys, writeAtKeys, type WriteAtKeysOptions } from './atkeys-file.js';
+export { loadAtKeys, refuseExistingKeyFile, writeAtKeys, type WriteAtKeysOptions } from './atkeys-file.js';
 export {
   KeyFileCorruptError,
   KeyFileError,
