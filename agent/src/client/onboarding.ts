@@ -29,7 +29,7 @@ import {
   writeAtKeys,
   type AtKeys,
 } from '../crypto/index.js';
-import { AtConnection, AtDirectory, DEFAULT_ROOT, loadCa } from '../net/index.js';
+import { AtConnection, AtDirectory, loadCa } from '../net/index.js';
 import { deleteCommand, isKeyNotFound, isUnauthenticated, lookupCommand, normalizeAtSign, updateCommand } from '../protocol/index.js';
 import { authenticateWithCram, authenticateWithPkam } from './auth.js';
 import { CramRefusedError, OnboardingError, type OnboardingState, type OnboardingStep } from './onboarding-errors.js';
@@ -131,7 +131,7 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
 
   const server = await step('connect', async () => {
     const ca = options.ca === undefined ? undefined : await loadCa(options.ca);
-    const address = await new AtDirectory({ root: options.root ?? DEFAULT_ROOT, ca }).resolve(atSign);
+    const address = await new AtDirectory({ root: options.root, ca }).resolve(atSign);
     const open = () =>
       AtConnection.open({ host: address.host, port: address.port, ca, connectTimeoutMs: options.connectTimeoutMs, commandTimeoutMs: options.commandTimeoutMs });
     return { address: `${address.host}:${address.port}`, open, first: await open() };
