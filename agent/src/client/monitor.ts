@@ -238,11 +238,7 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
         if (isPermanentFailure(error)) return this.#fail(error as Error);
         const delayMs = backoffDelay(failures++, this.#settings.reconnect);
         this.emit('reconnectFailed', error as Error, delayMs);
-        try {
-          await sleep(delayMs, undefined, { signal: this.#stop.signal });
-        } catch {
-          return; // stopped while waiting
-        }
+        if (!(await this.#wait(delayMs))) return;
         continue;
       }
       if (this.#stop.signal.aborted) {
@@ -257,12 +253,17 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
         continue;
       }
       // Connected but the monitor never started: back off as for a failed connect.
-      const delayMs = backoffDelay(failures++, this.#settings.reconnect);
-      try {
-        await sleep(delayMs, undefined, { signal: this.#stop.signal });
-      } catch {
-        return;
-      }
+      if (!(await this.#wait(backoffDelay(failures++, this.#settings.reconnect)))) return;
+    }
+  }
+
+  /** Waits before the next attempt; false when the monitor was stopped meanwhile. */
+  async #wait(delayMs: number): Promise<boolean> {
+    try {
+      await sleep(delayMs, undefined, { signal: this.#stop.signal });
+      return true;
+    } catch {
+      return false;
     }
   }
 
