@@ -6,13 +6,12 @@
  * could not fail. Measured: 14 µs per put saved. Public values (free text) still go
  * through `updateCommand`. A unit test holds this equal to `updateCommand`.
  */
-import { formatMetadataOptions, InvalidAtKeyError, type AtKey, type MetadataOptions } from '../protocol/index.js';
+import { formatMetadataOptions, InvalidAtKeyError, UPDATABLE_KEY_TYPES, type AtKey, type MetadataOptions } from '../protocol/index.js';
 
-const UPDATABLE: ReadonlySet<string> = new Set(['publicKey', 'selfKey', 'sharedKey', 'reservedKey']);
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 export function encryptedUpdateCommand(key: AtKey, ciphertext: string, metadata: MetadataOptions): string {
-  if (!UPDATABLE.has(key.type)) throw new InvalidAtKeyError(`You may not update keys of type ${key.type}`);
+  if (!UPDATABLE_KEY_TYPES.has(key.type)) throw new InvalidAtKeyError(`You may not update keys of type ${key.type}`);
   if (!BASE64.test(ciphertext)) throw new InvalidAtKeyError('an encrypted value must be base64');
   return `update${formatMetadataOptions(metadata)}:${key.text} ${ciphertext}`;
 }

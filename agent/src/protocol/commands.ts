@@ -97,7 +97,7 @@ export function scanCommand(options: ScanOptions = {}): string {
   return checkGrammar('scan', command);
 }
 
-const UPDATABLE_KEY_TYPES: ReadonlySet<string> = new Set(['publicKey', 'selfKey', 'sharedKey', 'reservedKey']);
+export const UPDATABLE_KEY_TYPES: ReadonlySet<string> = new Set(['publicKey', 'selfKey', 'sharedKey', 'reservedKey']);
 
 /**
  * `update<metadata options>:<key> <value>`, options in canonical order. The value must be one
