@@ -49,7 +49,7 @@ import { openAuthenticated, ServerSession, type SessionSettings } from './sessio
 import { SharedKeyStore } from './shared-keys.js';
 import { batchCodec } from './batch-codec.js';
 import { encryptedUpdateCommand } from './update-text.js';
-import { keyRole, ValueCodec, type AtValueData } from './value-codec.js';
+import { ownerOf, ValueCodec, type AtValueData } from './value-codec.js';
 
 /** Metadata an application sets on a value (the rest is the client's business). */
 export interface PutOptions {
@@ -425,19 +425,17 @@ export class AtClient {
   }
 
   #requireOwn(atKey: AtKey, action: string): void {
-    const owner = atKey.sharedBy === undefined ? this.atSign : normalizeAtSign(atKey.sharedBy);
+    const owner = ownerOf(atKey, this.atSign);
     if (owner !== this.atSign) throw new InvalidAtKeyError(`${this.atSign} cannot ${action} ${atKey.text}: it belongs to ${owner}`);
   }
 
   /** The verb that reads `atKey` from where it lives. */
   #readCommand(atKey: AtKey, operation: LookupOperation, bypassCache: boolean): string {
-    const role = keyRole(atKey, this.atSign);
-    if (atKey.isCached || role === 'self' || role === 'outgoing' || (role === 'public' && normalizeAtSign(atKey.sharedBy ?? this.atSign) === this.atSign)) {
-      return llookupCommand(atKey.text, { operation });
-    }
-    const remote = `${atKey.entity}${normalizeAtSign(atKey.sharedBy as string)}`;
+    const owner = ownerOf(atKey, this.atSign);
+    if (atKey.isCached || owner === this.atSign) return llookupCommand(atKey.text, { operation });
+    const remote = `${atKey.entity}${owner}`;
     const options = { operation, ...(bypassCache ? { bypassCache: true } : {}) };
-    return role === 'public' ? plookupCommand(remote, options) : lookupCommand(remote, options);
+    return atKey.isPublic ? plookupCommand(remote, options) : lookupCommand(remote, options);
   }
 
   /** For notifyAll: a shared key names one recipient; point it at each in turn. */

@@ -44,10 +44,14 @@ const ZERO_IV = Buffer.alloc(16);
 /** Who encrypted a stored or notified value, which decides the AES key. */
 export type KeyRole = 'public' | 'self' | 'outgoing' | 'incoming';
 
+/** The atSign that owns `key` (normalized); `me` when the key names no owner. */
+export function ownerOf(key: AtKey, me: string): string {
+  return key.sharedBy === undefined ? me : normalizeAtSign(key.sharedBy);
+}
+
 export function keyRole(key: AtKey, me: string): KeyRole {
   if (key.isPublic) return 'public';
-  const owner = key.sharedBy === undefined ? me : normalizeAtSign(key.sharedBy);
-  if (owner !== me) return 'incoming';
+  if (ownerOf(key, me) !== me) return 'incoming';
   if (key.sharedWith === undefined || normalizeAtSign(key.sharedWith) === me) return 'self';
   return 'outgoing';
 }
@@ -140,8 +144,7 @@ export class ValueCodec {
   async decode(key: AtKey, value: string, metadata: Metadata): Promise<DecodedValue> {
     const role = keyRole(key, this.#settings.atSign);
     if (role === 'public' || !ValueCodec.isEncrypted(metadata)) return this.#decodePlain(key, value, metadata, role === 'public');
-    const owner = key.sharedBy === undefined ? this.#settings.atSign : normalizeAtSign(key.sharedBy);
-    const text = await this.decryptText(key.text, role, owner, key.sharedWith, value, metadata);
+    const text = await this.decryptText(key.text, role, ownerOf(key, this.#settings.atSign), key.sharedWith, value, metadata);
     return { value: metadata.isBinary === true ? this.#fromBase2e15(key.text, text) : text };
   }
 
@@ -207,8 +210,7 @@ export class ValueCodec {
     }
     let signatureVerified: boolean | undefined;
     if (isPublic && this.#settings.verifyPublicData && metadata.dataSignature !== undefined) {
-      const owner = key.sharedBy === undefined ? this.#settings.atSign : key.sharedBy;
-      const publicKey = await this.#publicKeys.get(owner);
+      const publicKey = await this.#publicKeys.get(ownerOf(key, this.#settings.atSign));
       if (!publicKey.verifyText(text, metadata.dataSignature)) throw new DataSignatureError(key.text);
       signatureVerified = true;
     }
