@@ -86,24 +86,20 @@ export class ServerSession {
 
   /** The live authenticated connection, (re)connecting if there is none. */
   connection(): Promise<AtConnection> {
-    const current = this.#current;
-    if (current !== undefined && current.isOpen) return Promise.resolve(current);
+    const live = this.#live();
+    if (live !== undefined) return Promise.resolve(live);
     this.#opening ??= this.#open().finally(() => (this.#opening = undefined));
     return this.#opening;
   }
 
   /** The response text of one command (see AtConnection.execute). */
   execute(command: string, options?: CommandOptions): Promise<string> {
-    const current = this.#current;
-    if (current !== undefined && current.isOpen) return current.execute(command, options);
-    return this.connection().then((connection) => connection.execute(command, options));
+    return this.#live()?.execute(command, options) ?? this.connection().then((connection) => connection.execute(command, options));
   }
 
   /** The `data:` payload of one command; the server's error as AtServerError. */
   data(command: string, options?: CommandOptions): Promise<string> {
-    const current = this.#current;
-    if (current !== undefined && current.isOpen) return current.data(command, options);
-    return this.connection().then((connection) => connection.data(command, options));
+    return this.#live()?.data(command, options) ?? this.connection().then((connection) => connection.data(command, options));
   }
 
   async close(): Promise<void> {
@@ -112,6 +108,12 @@ export class ServerSession {
     if (opening !== undefined) await opening.then((connection) => connection.close(), () => undefined);
     await this.#current?.close();
     this.#current = undefined;
+  }
+
+  /** The current connection while it is open: commands use it directly, sparing the hot path connection()'s extra promise. */
+  #live(): AtConnection | undefined {
+    const current = this.#current;
+    return current !== undefined && current.isOpen ? current : undefined;
   }
 
   async #open(): Promise<AtConnection> {
