@@ -81,18 +81,14 @@ export class ValueCodec {
     const role = keyRole(key, this.#settings.atSign);
     if (role === 'public') return this.#encodePublic(text, isBinary);
     if (role === 'self') return this.#encrypt(this.#settings.keys.selfEncryptionKey, text, isBinary, {});
-    if (role === 'outgoing') {
-      const shared = await this.#sharedKeys.outgoing(key.sharedWith as string);
-      return this.#encrypt(shared.key, text, isBinary, { sharedKeyEnc: shared.sharedKeyEnc, pubKeyCS: shared.pubKeyCS });
-    }
+    if (role === 'outgoing') return this.#encryptShared(key.sharedWith as string, text, isBinary);
     throw new DecryptionError(key.text, `only ${this.#settings.atSign} can write its keys, not ${key.sharedBy}'s`);
   }
 
   /** Encrypts a notification value for `recipient`, as a shared value. */
   async encryptFor(recipient: string, text: string): Promise<EncodedValue> {
     if (normalizeAtSign(recipient) === this.#settings.atSign) return this.#encrypt(this.#settings.keys.selfEncryptionKey, text, false, {});
-    const shared = await this.#sharedKeys.outgoing(recipient);
-    return this.#encrypt(shared.key, text, false, { sharedKeyEnc: shared.sharedKeyEnc, pubKeyCS: shared.pubKeyCS });
+    return this.#encryptShared(recipient, text, false);
   }
 
   /**
@@ -116,6 +112,12 @@ export class ValueCodec {
       return { value: Buffer.from(text, 'utf8').toString('base64'), metadata: { ...base, encoding: 'base64' } };
     }
     return { value: text, metadata: base };
+  }
+
+  /** Under the key shared with `recipient`, carrying their copy of it (`sharedKeyEnc`, `pubKeyCS`). */
+  async #encryptShared(recipient: string, text: string, isBinary: boolean): Promise<EncodedValue> {
+    const shared = await this.#sharedKeys.outgoing(recipient);
+    return this.#encrypt(shared.key, text, isBinary, { sharedKeyEnc: shared.sharedKeyEnc, pubKeyCS: shared.pubKeyCS });
   }
 
   #encrypt(aes: AesKey, text: string, isBinary: boolean, extra: MetadataOptions): EncodedValue {
