@@ -104,13 +104,7 @@ export class SharedKeyStore {
   async #loadOrCreate(recipient: string): Promise<OutgoingSharedKey> {
     const me = this.#settings.atSign;
     const ownCopyName = `shared_key.${withoutAt(recipient)}${me}`;
-    let existing: string | undefined;
-    try {
-      const text = await this.#runner.data(llookupCommand(ownCopyName));
-      if (text !== 'null' && text !== '') existing = text;
-    } catch (error) {
-      if (!isKeyNotFound(error)) throw error;
-    }
+    const existing = await this.#readIfPresent(llookupCommand(ownCopyName));
     const recipientKey = await this.#publicKeys.get(recipient);
     if (existing !== undefined) {
       const key = this.#settings.encryptionPrivateKey.decryptAesKey(existing);
@@ -125,15 +119,7 @@ export class SharedKeyStore {
 
   async #fetchIncoming(sender: string, fresh: boolean): Promise<AesKey> {
     const me = this.#settings.atSign;
-    let wrapped: string | undefined;
-    if (!fresh) {
-      try {
-        const text = await this.#runner.data(llookupCommand(`cached:${me}:shared_key${sender}`));
-        if (text !== 'null' && text !== '') wrapped = text;
-      } catch (error) {
-        if (!isKeyNotFound(error)) throw error;
-      }
-    }
+    let wrapped = fresh ? undefined : await this.#readIfPresent(llookupCommand(`cached:${me}:shared_key${sender}`));
     if (wrapped === undefined) {
       try {
         const text = await this.#runner.data(lookupCommand(`shared_key${sender}`, fresh ? { bypassCache: true } : {}));
@@ -145,5 +131,16 @@ export class SharedKeyStore {
     }
     if (wrapped === undefined) throw new SharedKeyUnavailableError(sender, `${sender}'s server returned no shared key for ${me}`);
     return this.#unwrap(sender, wrapped);
+  }
+
+  /** The value `command` reads; undefined when the key does not exist or holds nothing. */
+  async #readIfPresent(command: string): Promise<string | undefined> {
+    try {
+      const text = await this.#runner.data(command);
+      return text === 'null' || text === '' ? undefined : text;
+    } catch (error) {
+      if (isKeyNotFound(error)) return undefined;
+      throw error;
+    }
   }
 }
