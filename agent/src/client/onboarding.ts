@@ -33,21 +33,17 @@ import { AtConnection, AtDirectory, loadCa } from '../net/index.js';
 import { deleteCommand, isKeyNotFound, isUnauthenticated, lookupCommand, normalizeAtSign, updateCommand } from '../protocol/index.js';
 import { authenticateWithCram, authenticateWithPkam } from './auth.js';
 import { CramRefusedError, OnboardingError, type OnboardingState, type OnboardingStep } from './onboarding-errors.js';
+import type { AtClientPreferences } from './preferences.js';
 
-export interface OnboardOptions {
+/** Reaching the atServer works as for an AtClient. */
+export interface OnboardOptions extends Pick<AtClientPreferences, 'root' | 'ca' | 'connectTimeoutMs' | 'commandTimeoutMs'> {
   readonly atSign: string;
   /** The one-time secret issued with the atSign. Never logged, never part of an error. */
   readonly cramSecret: string;
-  /** atDirectory, `host:port` or `proxy:host:port`. Default `root.atsign.org:64`. */
-  readonly root?: string | undefined;
-  /** Trust this CA (PEM text or a file path) instead of the system CAs. */
-  readonly ca?: string | Buffer | undefined;
   /** Where to write the keys. Default `~/.atsign/keys/@<atsign>_key.atKeys`. */
   readonly keysPath?: string | undefined;
   /** Replace an existing keys file (default false: refused before anything is sent). */
   readonly overwrite?: boolean | undefined;
-  readonly connectTimeoutMs?: number | undefined;
-  readonly commandTimeoutMs?: number | undefined;
   /** Told as each step starts (for progress output). */
   readonly onStep?: ((step: OnboardingStep) => void) | undefined;
 }
