@@ -28,6 +28,11 @@ export interface ReceivedNotification extends AtNotification {
   readonly decryptionError?: Error | undefined;
 }
 
+/** C writes `ivNonce` without `isEncrypted` (see value-codec.ts): either marks ciphertext. */
+function carriesCiphertext(notification: AtNotification): boolean {
+  return notification.isEncrypted || notification.metadata?.ivNonce !== undefined;
+}
+
 function isSharedKeyItself(key: AtKey): boolean {
   return key.isReserved && key.entity.startsWith('shared_key');
 }
@@ -55,7 +60,7 @@ export class NotificationDecoder {
   async #decodeText(received: ReceivedNotification): Promise<ReceivedNotification> {
     const colon = received.key.indexOf(':');
     const text = colon === -1 ? received.key : received.key.slice(colon + 1);
-    if (!received.isEncrypted && received.metadata?.ivNonce === undefined) return { ...received, text };
+    if (!carriesCiphertext(received)) return { ...received, text };
     const sender = normalizeAtSign(received.from);
     const role = sender === this.#atSign ? 'self' : 'incoming';
     const plain = await this.#codec.decryptText(received.key, role, sender, undefined, text, received.metadata);
@@ -64,7 +69,7 @@ export class NotificationDecoder {
 
   async #decodeKey(received: ReceivedNotification): Promise<ReceivedNotification> {
     const value = received.value;
-    if (value === null || (!received.isEncrypted && received.metadata?.ivNonce === undefined)) return received;
+    if (value === null || !carriesCiphertext(received)) return received;
     let key: AtKey;
     try {
       key = parseAtKey(received.key);
