@@ -11,7 +11,6 @@ import {
   InvalidAtKeyError,
   IllegalArgumentError,
   isNotificationStatus,
-  isValidAtKey,
   llookupCommand,
   lookupCommand,
   metadataFromJson,
@@ -329,8 +328,13 @@ export class AtClient {
     const sharedWith = options.sharedWith === undefined ? undefined : normalizeAtSign(options.sharedWith);
     const keys: AtKey[] = [];
     for (const text of list) {
-      if (typeof text !== 'string' || !isValidAtKey(text)) continue;
-      const atKey = parseAtKey(text);
+      if (typeof text !== 'string') continue;
+      let atKey: AtKey;
+      try {
+        atKey = parseAtKey(text);
+      } catch {
+        continue; // not a key (isValidAtKey would parse it twice)
+      }
       if (sharedBy !== undefined && (atKey.sharedBy === undefined || normalizeAtSign(atKey.sharedBy) !== sharedBy)) continue;
       if (sharedWith !== undefined && (atKey.sharedWith === undefined || normalizeAtSign(atKey.sharedWith) !== sharedWith)) continue;
       keys.push(atKey);
