@@ -150,21 +150,15 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
     if (this.#running !== undefined) throw new Error('the monitor is already started');
     return new Promise((resolve, reject) => {
       const onConnected = () => {
-        cleanup();
+        this.#stop.signal.removeEventListener('abort', onStopped);
         resolve();
       };
-      const onFailed = (error: Error) => {
-        cleanup();
-        reject(error);
-      };
-      const onStopped = () => onFailed(this.#failure ?? new Error('the monitor was stopped before it started'));
-      const cleanup = () => {
+      // A failure aborts the stop signal too (see #fail), with #failure already set.
+      const onStopped = () => {
         this.off('connected', onConnected);
-        this.off('failed', onFailed);
-        this.#stop.signal.removeEventListener('abort', onStopped);
+        reject(this.#failure ?? new Error('the monitor was stopped before it started'));
       };
       this.once('connected', onConnected);
-      this.once('failed', onFailed);
       this.#stop.signal.addEventListener('abort', onStopped);
       this.#running = this.#run();
     });
@@ -196,6 +190,7 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
         waiting = undefined;
       }
     };
+    // Stopped or failed (a failure aborts the stop signal too, with #failure already set).
     const finish = () => {
       cleanup();
       if (waiting === undefined) return;
@@ -203,15 +198,12 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
       else waiting.resolve({ value: undefined, done: true });
       waiting = undefined;
     };
-    const onStop = () => finish();
     const cleanup = () => {
       this.off('notification', onNotification);
-      this.off('failed', onStop);
-      this.#stop.signal.removeEventListener('abort', onStop);
+      this.#stop.signal.removeEventListener('abort', finish);
     };
     this.on('notification', onNotification);
-    this.on('failed', onStop);
-    this.#stop.signal.addEventListener('abort', onStop);
+    this.#stop.signal.addEventListener('abort', finish);
     return {
       next: () => {
         const next = queue.shift();
@@ -378,6 +370,7 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
   #fail(error: Error): void {
     if (this.#failure !== undefined) return;
     this.#failure = error;
+    // After #failure is set: start() and the iterators end on the abort and report it.
     this.#stop.abort();
     this.#stopHeartbeat();
     this.emit('failed', error);
