@@ -29,7 +29,12 @@ export function readPlatformState(dataDir: string): PlatformState {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { atSigns: {} };
     throw error;
   }
-  const parsed = JSON.parse(text) as Partial<PlatformState>;
+  let parsed: Partial<PlatformState>;
+  try {
+    parsed = JSON.parse(text) as Partial<PlatformState>;
+  } catch (error) {
+    throw new Error(`${file} is not a platform state file: ${(error as Error).message}`);
+  }
   if (parsed === null || typeof parsed !== 'object' || typeof parsed.atSigns !== 'object' || parsed.atSigns === null) {
     throw new Error(`${file} is not a platform state file`);
   }
