@@ -24,7 +24,8 @@ export function runAction<A extends unknown[]>(action: (...args: A) => Promise<v
       const options = args.find((arg): arg is DebugOption => typeof arg === 'object' && arg !== null && 'debug' in arg);
       process.stderr.write(`atagent: ${describeError(error)}\n`);
       if (options?.debug === true && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
-      process.exitCode = typeof (error as { exitCode?: unknown }).exitCode === 'number' ? (error as { exitCode: number }).exitCode : 1;
+      const exitCode = (error as { exitCode?: unknown } | null | undefined)?.exitCode;
+      process.exitCode = typeof exitCode === 'number' ? exitCode : 1;
     }
   };
 }
