@@ -15,7 +15,7 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const VECTOR_SUITES = ['aes', 'rsa', 'base2e15', 'robustness'].map((name) => `test/unit/native/${name}.test.ts`);
 
-test('the cmake-js build loads and passes the AES, RSA and base2e15 vector suites', async (t) => {
+test('the cmake-js build loads and passes the AES, RSA, base2e15 and robustness suites', async (t) => {
   const dir = tempDir(t);
   // npm exec, like the documented `npx cmake-js`, hands cmake-js npm's nodedir (Node's headers).
   await run('npm', ['exec', '--offline', '--', 'cmake-js', 'compile', '--directory', 'native', '--out', path.join(dir, 'build')], {
