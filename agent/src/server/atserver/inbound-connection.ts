@@ -23,7 +23,7 @@ import {
 import { StorageError } from '../storage/index.js';
 import type { PeerTrust } from './auth/peer-trust.js';
 import type { ConnectionHandle, ConnectionObserver } from './connection-handle.js';
-import { AtServerVerbError, ResponseLevelError } from './errors.js';
+import { AtServerVerbError, internalError, ResponseLevelError } from './errors.js';
 import { LineSplitter, LineTooLongError } from './line-splitter.js';
 import type { AtSignServerContext } from './server-context.js';
 import { Session } from './session.js';
@@ -231,7 +231,7 @@ export class InboundConnection implements ConnectionHandle {
     } catch (error) {
       // A stored value with a line break (only possible through update:json) would break framing.
       if (!(error instanceof IllegalArgumentError)) throw error;
-      return this.#errorText(new AtServerVerbError('AT0011', 'the answer cannot be sent on one line', { close: false }));
+      return this.#errorText(internalError('the answer cannot be sent on one line', false));
     }
   }
 

@@ -5,7 +5,7 @@
  * public-key refresh every outbound connection makes first (§5.4), and `scan:@bob`.
  */
 import { parseLookupAll, type AtResponse, type LookupAllAnswer, type LookupCommand } from '../../protocol/index.js';
-import { AtServerVerbError } from './errors.js';
+import { AtServerVerbError, internalError } from './errors.js';
 import { isActive } from './keys/key-activity.js';
 import { writeStamp } from './keys/metadata-merge.js';
 import type { OwnerKeyStore } from './keys/owner-key-store.js';
@@ -171,7 +171,7 @@ export class RemoteLookups {
 
   #relay(response: AtResponse, remoteAtSign: string): AtServerVerbError {
     if (response.kind === 'error') return new AtServerVerbError(response.error.code, response.error.detail, { close: false });
-    return new AtServerVerbError('AT0011', `${remoteAtSign} answered with an unexpected ${response.kind} response`, { close: false });
+    return internalError(`${remoteAtSign} answered with an unexpected ${response.kind} response`, false);
   }
 
   #dropCache(cachedName: string): void {

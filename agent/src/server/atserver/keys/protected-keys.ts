@@ -1,3 +1,5 @@
+import { PKAM_PUBLIC_KEY } from './reserved-keys.js';
+
 /**
  * Keys `delete` refuses (server.md §3.4): the server's signing keys, the encryption public
  * key and the legacy PKAM key. The reference compares `<entity>@<owner>` before the scope
@@ -11,7 +13,7 @@ export function isProtectedKey(entityAndOwner: string, atSign: string, isCached:
     key === `signing_publickey${atSign}` ||
     key === `signing_privatekey${atSign}` ||
     key === `publickey${atSign}` ||
-    key === 'privatekey:at_pkam_publickey' ||
+    key === PKAM_PUBLIC_KEY ||
     key === 'at_pkam_publickey'
   );
 }
